@@ -1,0 +1,30 @@
+import { defineConfig } from 'vitest/config';
+
+// unit: pure and fast, in parallel. integration: real kernel, real SQLite, real socket, real accounts — one file at
+// a time because BPF programs, test accounts and the disk are machine-wide. e2e: the renderer in Debian's chromium.
+export default defineConfig({
+  test: {
+    reporters: ['default', './test/support/summary-reporter.ts'],
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+          exclude: ['test/unit/renderer/**'],
+          environment: 'node',
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          environment: 'node',
+          pool: 'forks',
+          fileParallelism: false,
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
+  },
+});
