@@ -1,0 +1,227 @@
+// One monitor's life: open its BPF object, skip programs whose tracepoint this kernel lacks, share the helper's
+// WATCHED_UIDS map, load, attach, read its ring buffer and aggregate map, report health, and detach.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { AggregateSample, KernelEvent, MonitorStatus } from '../../shared/events.js';
+import type { Logger } from '../log.js';
+import { BpfMap } from './bpf-map.js';
+import { decodeRecord, type MonotonicToEpochMs } from './decoders.js';
+import { MonitorStat } from './layouts.js';
+import { LibbpfError, bpf, check, checkPointer } from './libbpf.js';
+import type { MonitorDefinition } from './monitor-definitions.js';
+import { RingBufferReader } from './ring-buffer.js';
+import { readStruct } from './struct-layout.js';
+import { describeAttachment, parseSection, unavailableReason } from './tracepoints.js';
+
+export interface MonitorHooks {
+  onEvent(event: KernelEvent): void;
+  onSample(sample: AggregateSample): void;
+  toEpochMs: MonotonicToEpochMs;
+  log: Logger;
+}
+
+interface ProgramState {
+  name: string;
+  attachment: string;
+  link: unknown;
+}
+
+export class MonitorLoadError extends Error {
+  override name = 'MonitorLoadError';
+}
+
+export class Monitor {
+  private object: unknown = null;
+  private programs: ProgramState[] = [];
+  private reader: RingBufferReader | null = null;
+  private stats: BpfMap | null = null;
+  private aggregate: BpfMap | null = null;
+  private previousCounters = new Map<number, Record<string, number | string>>();
+  private reasons: string[] = [];
+  private state: MonitorStatus['state'] = 'disabled';
+  private lastRate = { timeMs: 0, records: 0, eventsPerSecond: 0 };
+
+  constructor(
+    readonly definition: MonitorDefinition,
+    private readonly objectDir: string,
+    private readonly hooks: MonitorHooks,
+  ) {}
+
+  get loaded(): boolean {
+    return this.object !== null;
+  }
+
+  /** Loads and attaches. Never throws for a kernel that lacks something: the status says what and why. */
+  load(watchedUidsFd: number): MonitorStatus {
+    if (this.loaded) return this.status();
+    this.reasons = [];
+    this.programs = [];
+    try {
+      this.openLoadAttach(watchedUidsFd);
+    } catch (error) {
+      this.unload();
+      this.state = 'failed';
+      this.reasons.push(error instanceof Error ? error.message : String(error));
+      this.hooks.log.error(`${this.definition.name} failed: ${this.reasons.join('; ')}`);
+      return this.status();
+    }
+    const attached = this.programs.filter((p) => p.link).length;
+    this.state = attached === 0 ? 'failed' : attached < this.programs.length ? 'degraded' : 'ok';
+    if (this.state === 'failed') this.unload();
+    const summary = `${this.definition.name}: ${this.state}, ${attached}/${this.programs.length} probes`;
+    if (this.reasons.length) this.hooks.log.warn(`${summary} (${this.reasons.join('; ')})`);
+    else this.hooks.log.info(summary);
+    return this.status();
+  }
+
+  private openLoadAttach(watchedUidsFd: number): void {
+    const file = path.join(this.objectDir, this.definition.objectFile);
+    if (!existsSync(file)) {
+      throw new MonitorLoadError(`BPF object ${file} not found; build it with "npm run build:bpf"`);
+    }
+    this.object = checkPointer(`open ${this.definition.objectFile}`, bpf.objectOpenFile(file, null));
+
+    const skipped = new Set<unknown>();
+    for (let prog = bpf.objectNextProgram(this.object, null); prog; prog = bpf.objectNextProgram(this.object, prog)) {
+      const attachment = parseSection(bpf.programSectionName(prog) as string);
+      const missing = unavailableReason(attachment);
+      if (missing) {
+        bpf.programSetAutoload(prog, false);
+        skipped.add(prog);
+        this.reasons.push(`${missing}; ${bpf.programName(prog)} disabled`);
+      }
+      this.programs.push({ name: bpf.programName(prog) as string, attachment: describeAttachment(attachment), link: null });
+    }
+
+    const watched = checkPointer('find WATCHED_UIDS', bpf.objectFindMapByName(this.object, 'WATCHED_UIDS'));
+    check(`${this.definition.name}: share WATCHED_UIDS`, bpf.mapReuseFd(watched, watchedUidsFd) as number);
+    check(`load ${this.definition.objectFile}`, bpf.objectLoad(this.object) as number);
+
+    let index = 0;
+    for (let prog = bpf.objectNextProgram(this.object, null); prog; prog = bpf.objectNextProgram(this.object, prog)) {
+      const state = this.programs[index++]!;
+      if (skipped.has(prog)) continue;
+      try {
+        state.link = checkPointer(`attach ${state.name} to ${state.attachment}`, bpf.programAttach(prog));
+      } catch (error) {
+        this.reasons.push(error instanceof LibbpfError ? error.message : String(error));
+      }
+    }
+
+    this.stats = this.mapByName('MONITOR_STATS', true);
+    if (this.definition.aggregate) this.aggregate = this.mapByName(this.definition.aggregate.mapName);
+    const ring = this.mapByName(this.definition.ringBuffer);
+    this.reader = new RingBufferReader(
+      ring.name,
+      ring.fd,
+      (view) => this.hooks.onEvent(decodeRecord(view, this.hooks.toEpochMs)),
+      (error) => this.hooks.log.warn(`${this.definition.name}: bad record: ${String(error)}`),
+    );
+    this.reader.start();
+  }
+
+  /** A map of this monitor's object, by its name in the .bpf.c. */
+  mapByName(name: string, perCpu = false): BpfMap {
+    if (!this.object) throw new MonitorLoadError(`${this.definition.name} is not loaded`);
+    const map = checkPointer(`find map ${name}`, bpf.objectFindMapByName(this.object, name));
+    return new BpfMap(
+      name,
+      check(`fd of ${name}`, bpf.mapFd(map) as number),
+      bpf.mapKeySize(map) as number,
+      bpf.mapValueSize(map) as number,
+      perCpu,
+    );
+  }
+
+  /** Reads the aggregate map: one sample per process that changed; exited processes are read once more and removed. */
+  sampleAggregates(nowMs: number): number {
+    const kind = this.definition.aggregate;
+    if (!kind || !this.aggregate) return 0;
+    let emitted = 0;
+    const seen = new Set<number>();
+    for (const key of this.aggregate.keys()) {
+      const value = this.aggregate.lookup(key);
+      if (!value) continue;
+      const pid = key.readUInt32LE(0);
+      const current = readStruct(new DataView(value.buffer, value.byteOffset, value.length), kind.layout) as Record<
+        string,
+        number | string
+      >;
+      const final = (current.exited_ns as number) !== 0;
+      const sample = kind.toSample(
+        {
+          timeMs: nowMs,
+          pid,
+          uid: current.uid as number,
+          profileId: current.profile_id as number,
+          comm: current.comm as string,
+          final,
+        },
+        current,
+        this.previousCounters.get(pid),
+      );
+      if (final) {
+        this.aggregate.delete(key);
+        this.previousCounters.delete(pid);
+      } else {
+        seen.add(pid);
+        this.previousCounters.set(pid, current);
+      }
+      if (sample) {
+        emitted++;
+        this.hooks.onSample(sample);
+      }
+    }
+    for (const pid of this.previousCounters.keys()) if (!seen.has(pid)) this.previousCounters.delete(pid);
+    return emitted;
+  }
+
+  /** Consumes whatever the ring buffer holds now (tests and shutdown; normally the poller does this). */
+  drain(): number {
+    return this.reader?.consume() ?? 0;
+  }
+
+  status(nowMs = Date.now()): MonitorStatus {
+    const submitted = this.stats?.sumPerCpuU64(MonitorStat.RECORDS_SUBMITTED) ?? 0;
+    const elapsed = nowMs - this.lastRate.timeMs;
+    if (elapsed >= 1000) {
+      const rate = this.lastRate.timeMs ? ((submitted - this.lastRate.records) * 1000) / elapsed : 0;
+      this.lastRate = { timeMs: nowMs, records: submitted, eventsPerSecond: Math.max(0, rate) };
+    }
+    return {
+      name: this.definition.name,
+      state: this.state,
+      reasons: [...this.reasons],
+      probesAttached: this.programs.filter((p) => p.link).length,
+      probesTotal: this.programs.length,
+      recordsSubmitted: submitted,
+      recordsDropped: this.stats?.sumPerCpuU64(MonitorStat.RECORDS_DROPPED) ?? 0,
+      aggregateMapFull: this.stats?.sumPerCpuU64(MonitorStat.AGGREGATE_FULL) ?? 0,
+      eventsPerSecond: Math.round(this.lastRate.eventsPerSecond * 10) / 10,
+    };
+  }
+
+  /** Reads one MONITOR_STATS slot, summed over CPUs. */
+  counter(slot: number): number {
+    return this.stats?.sumPerCpuU64(slot) ?? 0;
+  }
+
+  /** Detaches every program and frees the object. Safe to call twice. */
+  unload(reason?: string): void {
+    this.reader?.close();
+    this.reader = null;
+    for (const program of this.programs) {
+      if (program.link) bpf.linkDestroy(program.link);
+      program.link = null;
+    }
+    if (this.object) bpf.objectClose(this.object);
+    this.object = null;
+    this.stats = null;
+    this.aggregate = null;
+    this.previousCounters.clear();
+    if (reason !== undefined) {
+      this.state = 'disabled';
+      this.reasons = reason ? [reason] : [];
+    }
+  }
+}
