@@ -64,6 +64,11 @@ export class MonitorSet {
     this.monitors = MONITOR_DEFINITIONS.map((d) => new Monitor(d, dir, hooks));
   }
 
+  /** The shared WATCHED_UIDS map's fd (for pinning, and for loading extra objects that share it). */
+  get watchedUidsFd(): number {
+    return this.watchedUids.fd;
+  }
+
   loadAll(): MonitorStatus[] {
     return this.monitors.map((m) => m.load(this.watchedUids.fd));
   }
