@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR MIT)
+/* Memory use of watched processes: kmalloc/page counters, rss/vms gauges, and the per-process memory limit. */
+#include "common.h"
+
+char LICENSE[] SEC("license") = "Dual MIT/GPL";
+
+/* BTF has no PAGE_SIZE and a __kconfig CONFIG_PAGE_SHIFT would make loading depend on /proc/config.gz;
+ * every kernel this runs on (x86-64, default arm64) uses 4 KiB pages. */
+#define PAGE_SHIFT 12
+
+/* mm->rss_stat indexes: an anonymous enum in the kernel, so bpf_core_enum_value cannot name it. Stable since
+ * 4.19 and spelled out in the rss_stat tracepoint's format. */
+#define MM_FILEPAGES 0
+#define MM_ANONPAGES 1
+#define MM_SWAPENTS 2
+#define MM_SHMEMPAGES 3
+#define MM_COUNTERS 4
+
+struct alloc_owner {
+	__u32 pid;
+	__u32 _pad;
+	__u64 bytes;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 256 << 10);
+} MEMORY_EVENTS SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u32);
+	__type(value, struct mem_stats);
+} MEM_STATS SEC(".maps");
+
+/* kmalloc'd pointer -> who allocated it and how much; LRU because most frees happen outside the allocator's
+ * context (RCU, softirq, other processes) and are never seen. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u64);
+	__type(value, struct alloc_owner);
+} ALLOC_SIZES SEC(".maps");
+
+/* pid -> when it was killed for exceeding its limit, so it is killed (and reported) once. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u32);
+	__type(value, __u64);
+} KILLED_PIDS SEC(".maps");
+
+static __always_inline struct mem_stats *current_stats(const struct watched_account *account)
+{
+	__u32 pid = current_pid();
+	struct mem_stats *stats, init = {};
+
+	stats = bpf_map_lookup_elem(&MEM_STATS, &pid);
+	return stats ? stats : create_aggregate(&MEM_STATS, pid, &init, account);
+}
+
+SEC("tp/kmem/kmalloc")
+int handle_kmalloc(struct trace_event_raw_kmalloc *ctx)
+{
+	struct watched_account *account = watched_current();
+	struct alloc_owner owner = {};
+	struct mem_stats *stats;
+	__u64 ptr = (__u64)ctx->ptr;
+
+	if (!account || !ptr || !(stats = current_stats(account)))
+		return 0;
+	__sync_fetch_and_add(&stats->kmalloc_bytes, ctx->bytes_alloc);
+	__sync_fetch_and_add(&stats->kmalloc_count, 1);
+	owner.pid = current_pid();
+	owner.bytes = ctx->bytes_alloc;
+	bpf_map_update_elem(&ALLOC_SIZES, &ptr, &owner, BPF_ANY);
+	return 0;
+}
+
+SEC("tp/kmem/kfree")
+int handle_kfree(struct trace_event_raw_kfree *ctx)
+{
+	__u64 ptr = (__u64)ctx->ptr;
+	struct alloc_owner *owner;
+	struct mem_stats *stats;
+
+	if (!watched_current())
+		return 0;
+	owner = bpf_map_lookup_elem(&ALLOC_SIZES, &ptr);
+	if (!owner)
+		return 0;
+	stats = bpf_map_lookup_elem(&MEM_STATS, &owner->pid);
+	if (stats) {
+		__sync_fetch_and_add(&stats->kfree_bytes, owner->bytes);
+		__sync_fetch_and_add(&stats->kfree_count, 1);
+	}
+	bpf_map_delete_elem(&ALLOC_SIZES, &ptr);
+	return 0;
+}
+
+SEC("tp/kmem/mm_page_alloc")
+int handle_page_alloc(struct trace_event_raw_mm_page_alloc *ctx)
+{
+	struct watched_account *account = watched_current();
+	struct mem_stats *stats;
+
+	/* pfn is -1 when the allocation failed. */
+	if (!account || ctx->pfn == (unsigned long)-1 || !(stats = current_stats(account)))
+		return 0;
+	__sync_fetch_and_add(&stats->page_alloc_bytes, (__u64)1 << (PAGE_SHIFT + ctx->order));
+	return 0;
+}
+
+SEC("tp/kmem/mm_page_free")
+int handle_page_free(struct trace_event_raw_mm_page_free *ctx)
+{
+	struct watched_account *account = watched_current();
+	struct mem_stats *stats;
+
+	if (!account || !(stats = current_stats(account)))
+		return 0;
+	__sync_fetch_and_add(&stats->page_free_bytes, (__u64)1 << (PAGE_SHIFT + ctx->order));
+	return 0;
+}
+
+static __always_inline __u64 counter_bytes(struct mm_struct *mm, int member)
+{
+	__s64 pages = BPF_CORE_READ(mm, rss_stat[member].count);
+
+	return pages > 0 ? (__u64)pages << PAGE_SHIFT : 0;
+}
+
+static __always_inline void kill_over_limit(struct mem_stats *stats, const struct watched_account *account)
+{
+	__u64 now = bpf_ktime_get_ns();
+	struct mem_limit_record *rec;
+	__u32 pid = current_pid();
+
+	if (bpf_map_update_elem(&KILLED_PIDS, &pid, &now, BPF_NOEXIST))
+		return;
+	if (bpf_send_signal(SIGKILL)) {
+		bpf_map_delete_elem(&KILLED_PIDS, &pid);
+		return;
+	}
+	count_stat(STAT_ENFORCEMENT_KILLS);
+	rec = reserve_record(&MEMORY_EVENTS, sizeof(*rec));
+	if (!rec)
+		return;
+	fill_header(&rec->hdr, RECORD_MEM_LIMIT_KILL, account);
+	rec->rss_bytes = stats->rss_bytes;
+	rec->limit_bytes = account->max_process_memory_bytes;
+	submit_record(rec);
+}
+
+SEC("tp/kmem/rss_stat")
+int handle_rss_stat(struct trace_event_raw_rss_stat *ctx)
+{
+	struct watched_account *account;
+	struct mm_struct *mm;
+	struct mem_stats *stats;
+	__u64 bytes[MM_COUNTERS];
+	__u64 rss;
+	__u32 member = ctx->member;
+
+	/* curr: the counter belongs to the current process's mm (not, say, one being reclaimed from). */
+	if (!ctx->curr || !(account = watched_current()) || !(stats = current_stats(account)))
+		return 0;
+
+	/* The event gives the exact size of the counter that changed; the others are read from the mm (the
+	 * percpu_counter's global count, which lags by at most a batch per CPU). */
+	mm = BPF_CORE_READ((struct task_struct *)bpf_get_current_task(), mm);
+	bytes[MM_FILEPAGES] = counter_bytes(mm, MM_FILEPAGES);
+	bytes[MM_ANONPAGES] = counter_bytes(mm, MM_ANONPAGES);
+	bytes[MM_SWAPENTS] = counter_bytes(mm, MM_SWAPENTS);
+	bytes[MM_SHMEMPAGES] = counter_bytes(mm, MM_SHMEMPAGES);
+	if (member < MM_COUNTERS)
+		bytes[member] = ctx->size > 0 ? ctx->size : 0;
+
+	rss = bytes[MM_FILEPAGES] + bytes[MM_ANONPAGES] + bytes[MM_SHMEMPAGES];
+	stats->rss_bytes = rss;
+	stats->shared_bytes = bytes[MM_FILEPAGES] + bytes[MM_SHMEMPAGES];
+	stats->swap_bytes = bytes[MM_SWAPENTS];
+	stats->vms_bytes = (__u64)BPF_CORE_READ(mm, total_vm) << PAGE_SHIFT;
+	if (rss > stats->peak_rss_bytes)
+		stats->peak_rss_bytes = rss;
+
+	if (account->max_process_memory_bytes && rss > account->max_process_memory_bytes)
+		kill_over_limit(stats, account);
+	return 0;
+}
+
+SEC("tp/sched/sched_process_exec")
+int refresh_comm(void *ctx)
+{
+	refresh_aggregate_comm(&MEM_STATS);
+	return 0;
+}
+
+SEC("tp/sched/sched_process_exit")
+int mark_exited(void *ctx)
+{
+	__u32 pid = exiting_leader();
+	struct mem_stats *stats;
+
+	/* No watched check: an entry exists only for a watched process, and must be marked even if the account
+	 * stopped being watched since. */
+	if (!pid)
+		return 0;
+	stats = bpf_map_lookup_elem(&MEM_STATS, &pid);
+	if (stats)
+		stats->exited_ns = bpf_ktime_get_ns();
+	bpf_map_delete_elem(&KILLED_PIDS, &pid);
+	return 0;
+}
