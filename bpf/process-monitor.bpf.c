@@ -4,6 +4,10 @@
 
 char LICENSE[] SEC("license") = "Dual MIT/GPL";
 
+/* Records built with reserve_record() appear in no declaration; these keep their types in the BTF that the
+ * layout test checks the TypeScript decoders against. */
+const struct process_exit_record *unused_process_exit_record __attribute__((unused));
+
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 1 << 20);
