@@ -14,9 +14,9 @@ struct {
 	__uint(max_entries, 1 << 20);
 } DISK_IO_EVENTS SEC(".maps");
 
-/* Requests between queue and completion, by their first sector. A bio that is back-merged into another
- * process's (or its own) request never completes under its own sector and stays here: the helper sweeps
- * entries older than any plausible I/O. */
+/* Requests between queue and completion, by their first sector. A bio back-merged into another request, or
+ * queued to a stacking device (dm, md) that remaps it, never completes under its own key and stays here: the
+ * helper sweeps entries older than any plausible I/O. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 10240);

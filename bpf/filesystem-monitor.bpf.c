@@ -33,7 +33,8 @@ struct {
 	__uint(max_entries, 1 << 20);
 } FS_EVENTS SEC(".maps");
 
-/* The open record is built here (its filename read at exit, once the kernel has faulted the string in). */
+/* Scratch for the open record, too large for the stack beside the rest. Its filename is read at exit, once the
+ * kernel has faulted the user string in. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
