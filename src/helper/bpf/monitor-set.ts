@@ -12,6 +12,7 @@ import { BPF_MAP_TYPE, bpf, check, closeFd, setLibbpfLogger } from './libbpf.js'
 import { MONITOR_DEFINITIONS, monitorDefinition } from './monitor-definitions.js';
 import { Monitor } from './monitor.js';
 import { readStruct, writeStruct } from './struct-layout.js';
+import { ensureTracefsMounted } from '../system/tracefs.js';
 
 /** Where the BPF objects are: $DOTS_BPF_DIR, else build/bpf of this checkout (src/ and dist/ are equally deep). */
 export function defaultObjectDir(): string {
@@ -49,6 +50,9 @@ export class MonitorSet {
   constructor(private readonly options: MonitorSetOptions) {
     const log = options.log;
     setLibbpfLogger((level, message) => (level === 'warn' ? log.warn(message) : log.debug(message)));
+    // A failure here leaves each tp/ program's own reason ("tracefs is not mounted ...") in its monitor's status.
+    const tracefsProblem = ensureTracefsMounted();
+    if (tracefsProblem) log.warn(tracefsProblem);
     const fd = check(
       'create WATCHED_UIDS map',
       bpf.mapCreate(BPF_MAP_TYPE.ARRAY, 'WATCHED_UIDS', 4, watchedAccount.size, MAX_UID, null) as number,
