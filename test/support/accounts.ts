@@ -70,6 +70,8 @@ export function runAs(
     child.stderr?.on('data', (d) => (stderr += d));
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
     child.on('error', reject);
+    // A program killed at exec (blocked app, memory limit) closes its stdin before we write: not an error here.
+    child.stdin?.on('error', () => {});
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       resolve({ code, signal, stdout, stderr });
