@@ -1,0 +1,249 @@
+// Wire schemas of the domain objects in model.ts and events.ts, as results and pushes carry them. The compile-time
+// checks at the bottom fail the build if a schema and its interface drift apart.
+//
+// These are plain (non-strict) objects on purpose: the helper runs results through them before sending, which strips
+// any internal field a handler left on an object instead of failing the request. Params schemas are strict.
+
+import { z } from 'zod';
+import { MONITOR_NAMES, type MonitorEvent, type MonitorStatus } from '../events.js';
+import type { Alert, BlockedApp, LiveMetrics, Limits, Profile, UsageRollup } from '../model.js';
+
+const count = z.number().int().min(0);
+const num = z.number();
+const nullableNum = z.number().nullable();
+const id = z.number().int().positive();
+
+export const MonitorNameSchema = z.enum(MONITOR_NAMES);
+export const MonitorStateSchema = z.enum(['ok', 'degraded', 'failed', 'disabled']);
+
+export const MonitorStatusSchema = z.object({
+  name: MonitorNameSchema,
+  state: MonitorStateSchema,
+  reasons: z.array(z.string()),
+  probesAttached: count,
+  probesTotal: count,
+  recordsSubmitted: num,
+  recordsDropped: num,
+  aggregateMapFull: num,
+  eventsPerSecond: num,
+});
+
+export const BlockedAppSchema = z.object({
+  name: z.string(),
+  path: z.string(),
+  sha256: z.string(),
+  sizeBytes: num,
+});
+
+export const LimitsSchema = z.object({
+  memory: z.object({ max_allocation_mb: nullableNum, max_process_memory_mb: nullableNum }),
+  diskIo: z.object({ max_bandwidth_mbps: nullableNum, max_latency_ms: nullableNum }),
+  network: z.object({ max_upload_mbps: nullableNum, max_download_mbps: nullableNum }),
+  blockedApps: z.array(BlockedAppSchema),
+});
+
+export const AccountSchema = z.object({ uid: count, username: z.string().nullable() });
+
+export const ProfileSchema = z.object({
+  id,
+  name: z.string(),
+  accounts: z.array(AccountSchema),
+  limits: LimitsSchema,
+  createdAtMs: num,
+  updatedAtMs: num,
+});
+
+export const ALERT_KINDS = [
+  'memory_limit',
+  'allocation_limit',
+  'disk_latency',
+  'disk_bandwidth',
+  'excessive_io',
+  'network_limit',
+  'blocked_app',
+  'screen_time',
+  'allowed_hours',
+] as const;
+
+export const AlertSchema = z.object({
+  id,
+  profileId: id,
+  kind: z.enum(ALERT_KINDS),
+  severity: z.enum(['info', 'warning', 'critical']),
+  message: z.string(),
+  measured: num,
+  limit: num,
+  unit: z.string(),
+  pid: z.number().int().nullable(),
+  comm: z.string().nullable(),
+  timeMs: num,
+  occurrences: count,
+  acknowledged: z.boolean(),
+});
+
+export const LiveMetricsSchema = z.object({
+  profileId: id,
+  timeMs: num,
+  processes: count,
+  memory: z.object({ rssBytes: num, peakRssBytes: num, kmallocBytesPerSecond: num }),
+  network: z.object({
+    uploadBytesPerSecond: num,
+    downloadBytesPerSecond: num,
+    uploadBytes: num,
+    downloadBytes: num,
+  }),
+  disk: z.object({
+    readBytesPerSecond: num,
+    writeBytesPerSecond: num,
+    requests: num,
+    latencyMeanMs: num,
+    latencyP50Ms: num,
+    latencyP95Ms: num,
+    latencyP99Ms: num,
+  }),
+  files: z.object({ readBytesPerSecond: num, writeBytesPerSecond: num, opensPerSecond: num }),
+});
+
+export const UsageRollupSchema = z.object({
+  profileId: id,
+  startMs: num,
+  intervalMs: num,
+  comm: z.string().nullable(),
+  activeSeconds: num,
+  processesStarted: num,
+  netTxBytes: num,
+  netRxBytes: num,
+  diskReadBytes: num,
+  diskWriteBytes: num,
+  fileReadBytes: num,
+  fileWriteBytes: num,
+  peakRssBytes: num,
+});
+
+// --- monitor events ---------------------------------------------------------------------------------------------
+
+const eventOrigin = {
+  timeMs: num,
+  pid: num,
+  tid: num,
+  uid: num,
+  gid: num,
+  profileId: num,
+  comm: z.string(),
+};
+
+const sampleOrigin = {
+  timeMs: num,
+  pid: num,
+  uid: num,
+  profileId: num,
+  comm: z.string(),
+  final: z.boolean(),
+};
+
+export const MonitorEventSchema = z.discriminatedUnion('type', [
+  z.object({
+    ...eventOrigin,
+    type: z.literal('process_exec'),
+    ppid: num,
+    filename: z.string(),
+    args: z.array(z.string()),
+    argsTruncated: z.boolean(),
+    exe: z.object({ dev: num, ino: num, sizeBytes: num }),
+    enforcement: z.enum(['none', 'killed_blocked', 'killed_denied', 'held']),
+  }),
+  z.object({
+    ...eventOrigin,
+    type: z.literal('process_exit'),
+    ppid: num,
+    exitCode: num,
+    exitSignal: num,
+    lifetimeNs: num,
+  }),
+  z.object({ ...eventOrigin, type: z.literal('fs_open'), filename: z.string(), flags: num, result: num }),
+  z.object({ ...eventOrigin, type: z.literal('fs_close'), fd: num, ino: num }),
+  z.object({ ...eventOrigin, type: z.literal('fs_unlink'), filename: z.string(), dirfd: num, flags: num }),
+  z.object({
+    ...eventOrigin,
+    type: z.literal('net_connect'),
+    family: z.enum(['ipv4', 'ipv6']),
+    sourceAddress: z.string(),
+    sourcePort: num,
+    destinationAddress: z.string(),
+    destinationPort: num,
+    established: z.boolean(),
+    connectLatencyNs: num,
+  }),
+  z.object({ ...eventOrigin, type: z.literal('memory_limit_kill'), rssBytes: num, limitBytes: num }),
+  z.object({
+    ...eventOrigin,
+    type: z.literal('disk_io'),
+    devMajor: num,
+    devMinor: num,
+    sector: num,
+    sectors: num,
+    operation: z.enum(['read', 'write', 'flush', 'discard', 'other']),
+    bytes: num,
+    latencyNs: num,
+    queueLatencyNs: num,
+    error: num,
+    rwbs: z.string(),
+  }),
+  z.object({
+    ...sampleOrigin,
+    type: z.literal('fs_io'),
+    readBytes: num,
+    writeBytes: num,
+    reads: num,
+    writes: num,
+    opens: num,
+  }),
+  z.object({ ...sampleOrigin, type: z.literal('net_io'), txBytes: num, rxBytes: num, txCalls: num, rxCalls: num }),
+  z.object({
+    ...sampleOrigin,
+    type: z.literal('memory'),
+    kmallocBytes: num,
+    kmallocCount: num,
+    kfreeBytes: num,
+    kfreeCount: num,
+    pageAllocBytes: num,
+    pageFreeBytes: num,
+    rssBytes: num,
+    vmsBytes: num,
+    sharedBytes: num,
+    swapBytes: num,
+    peakRssBytes: num,
+  }),
+]);
+
+export const MONITOR_EVENT_TYPES = [
+  'process_exec',
+  'process_exit',
+  'fs_open',
+  'fs_close',
+  'fs_unlink',
+  'net_connect',
+  'memory_limit_kill',
+  'disk_io',
+  'fs_io',
+  'net_io',
+  'memory',
+] as const satisfies readonly MonitorEvent['type'][];
+export type MonitorEventType = (typeof MONITOR_EVENT_TYPES)[number];
+
+// --- drift checks: each schema's output must be exactly its interface ----------------------------------------------
+
+type Equals<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+type Assert<T extends true> = T;
+
+export type _DomainSchemasMatchInterfaces = [
+  Assert<Equals<z.output<typeof MonitorStatusSchema>, MonitorStatus>>,
+  Assert<Equals<z.output<typeof BlockedAppSchema>, BlockedApp>>,
+  Assert<Equals<z.output<typeof LimitsSchema>, Limits>>,
+  Assert<Equals<z.output<typeof ProfileSchema>, Profile>>,
+  Assert<Equals<z.output<typeof AlertSchema>, Alert>>,
+  Assert<Equals<z.output<typeof LiveMetricsSchema>, LiveMetrics>>,
+  Assert<Equals<z.output<typeof UsageRollupSchema>, UsageRollup>>,
+  Assert<Equals<z.output<typeof MonitorEventSchema>, MonitorEvent>>,
+  Assert<Equals<MonitorEventType, MonitorEvent['type']>>,
+];
