@@ -63,7 +63,7 @@ struct record_header {
 
 /* process_exec_record.flags */
 #define EXEC_ARGS_TRUNCATED (1u << 0)
-#define EXEC_KILLED_BLOCKED (1u << 1) /* executable's inode is in BLOCKED_EXES */
+#define EXEC_KILLED_BLOCKED (1u << 1) /* executable's inode is in BLOCKED_EXES for this profile */
 #define EXEC_KILLED_DENIED (1u << 2)  /* account has ACCOUNT_EXEC_DENIED */
 #define EXEC_HELD (1u << 3)           /* size matches a blocked program: SIGSTOPped until the helper decides */
 
@@ -215,11 +215,21 @@ struct mem_stats {
 	__u64 exited_ns;
 };
 
+/* Blocked programs are per child profile, so both BLOCKED_* keys carry the profile that blocks the program: an exec
+ * is looked up with its own account's profile_id and another profile's block never touches it. */
+
 /* BLOCKED_EXES key: the identity of a blocked program's file (copies get their own entry once identified). */
 struct exe_identity {
 	__u32 dev;
-	__u32 _pad;
+	__u32 profile_id;
 	__u64 ino;
+};
+
+/* BLOCKED_SIZES key: the size of a blocked program; an exec of a file this size is held for a hash check. */
+struct blocked_size_key {
+	__u64 size;
+	__u32 profile_id;
+	__u32 _pad;
 };
 
 #endif /* DOTS_EVENTS_H */

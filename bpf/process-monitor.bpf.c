@@ -21,7 +21,8 @@ struct {
 	__type(value, struct process_exec_record);
 } CMDLINE_BUF SEC(".maps");
 
-/* Filled by the helper: the rule id that blocks a program, by file identity or (pending a check) by size. */
+/* Filled by the helper: the rule id that blocks a program for a profile, by file identity or (pending a check) by
+ * size. One entry per (file or size, profile). */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 4096);
@@ -32,7 +33,7 @@ struct {
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 4096);
-	__type(key, __u64);
+	__type(key, struct blocked_size_key);
 	__type(value, __u32);
 } BLOCKED_SIZES SEC(".maps");
 
@@ -61,7 +62,9 @@ static __always_inline bool kill_current(void)
 
 static __always_inline void enforce(struct process_exec_record *rec, const struct watched_account *account)
 {
-	struct exe_identity exe = { .dev = rec->exe_dev, .ino = rec->exe_ino };
+	/* Keys are fully initialised (explicit _pad, no holes): hash maps compare every byte. */
+	struct exe_identity exe = { .dev = rec->exe_dev, .profile_id = account->profile_id, .ino = rec->exe_ino };
+	struct blocked_size_key size = { .size = rec->exe_size, .profile_id = account->profile_id, ._pad = 0 };
 
 	if (account->flags & ACCOUNT_EXEC_DENIED) {
 		if (kill_current())
@@ -69,7 +72,7 @@ static __always_inline void enforce(struct process_exec_record *rec, const struc
 	} else if (bpf_map_lookup_elem(&BLOCKED_EXES, &exe)) {
 		if (kill_current())
 			rec->flags |= EXEC_KILLED_BLOCKED;
-	} else if (bpf_map_lookup_elem(&BLOCKED_SIZES, &rec->exe_size)) {
+	} else if (bpf_map_lookup_elem(&BLOCKED_SIZES, &size)) {
 		/* Stopped, not killed: a size match is only a suspect until the helper has hashed the file. */
 		if (!bpf_send_signal(SIGSTOP)) {
 			rec->flags |= EXEC_HELD;

@@ -1,10 +1,14 @@
 // Blocked applications on the real kernel: the process-monitor kills a blocked program at exec, holds a same-size
-// suspect until the helper has hashed it, and the helper kills copies and resumes harmless programs.
+// suspect until the helper has hashed it, and the helper kills copies and resumes harmless programs. Blocks are per
+// profile: a second child account in another profile runs the same programs untouched.
 import { spawn } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProcessExecEvent } from '../../src/shared/events.js';
+import type { BpfMap } from '../../src/helper/bpf/bpf-map.js';
+import { blockedSizeKey, exeIdentity } from '../../src/helper/bpf/layouts.js';
+import { readStruct, type StructLayout } from '../../src/helper/bpf/struct-layout.js';
 import { createLogger } from '../../src/helper/log.js';
 import { BlockedApps, type ExecDecision } from '../../src/helper/policy/blocked-apps.js';
 import { kernelDevFromUserspace } from '../../src/helper/policy/device-numbers.js';
@@ -13,6 +17,9 @@ import { kernelTestsEnabled } from '../support/kernel.js';
 import { TEST_PROFILE_ID, startMonitors, type MonitorHarness } from '../support/monitor-harness.js';
 
 const CHILD = 'dots-test-block';
+/** A second child, in another profile, that blocks nothing until a test says so. */
+const SIBLING = 'dots-test-block-sib';
+const SIBLING_PROFILE_ID = TEST_PROFILE_ID + 1;
 const SYSTEM_TOUCH = '/usr/bin/touch';
 
 /**
@@ -26,6 +33,14 @@ function variantOf(source: string, destination: string, text: string, replacemen
   expect(replacement.length).toBe(text.length);
   bytes.write(replacement, at, 'latin1');
   writeFileSync(destination, bytes, { mode: 0o755 });
+}
+
+/** The profile ids in a BLOCKED_* map's keys, one per entry, sorted. */
+function keyProfiles(map: BpfMap, layout: StructLayout): number[] {
+  return map
+    .keys()
+    .map((key) => readStruct(new DataView(key.buffer, key.byteOffset, key.length), layout).profile_id as number)
+    .sort((a, b) => a - b);
 }
 
 /**
@@ -56,6 +71,7 @@ function runAs(account: TestAccount, command: string, args: string[], { timeoutM
 
 describe.skipIf(!kernelTestsEnabled())('blocked applications', () => {
   let child: TestAccount;
+  let sibling: TestAccount;
   let harness: MonitorHarness;
   let blocked: BlockedApps;
   let workDir: string;
@@ -67,11 +83,13 @@ describe.skipIf(!kernelTestsEnabled())('blocked applications', () => {
 
   beforeAll(() => {
     child = createTestAccount(CHILD);
+    sibling = createTestAccount(SIBLING);
     workDir = mkdtempSync('/var/tmp/dots-blocked-');
     chmodSync(workDir, 0o1777);
     blockedTouch = path.join(workDir, 'game');
     variantOf(SYSTEM_TOUCH, blockedTouch, 'current time.', 'Current time.');
     harness = startMonitors(child);
+    harness.set.watch(sibling.uid, { profileId: SIBLING_PROFILE_ID, maxProcessMemoryBytes: 0, execDenied: false });
     blocked = BlockedApps.forMonitor(harness.set.monitor('process-monitor'), {
       log: createLogger({ level: 'warn', scope: 'test' }),
     });
@@ -96,10 +114,14 @@ describe.skipIf(!kernelTestsEnabled())('blocked applications', () => {
     harness?.close();
     rmSync(workDir, { recursive: true, force: true });
     removeTestAccount(CHILD);
+    removeTestAccount(SIBLING);
   });
 
-  const execOf = (file: string) =>
-    harness.events.filter((e): e is ProcessExecEvent => e.type === 'process_exec' && e.filename === file);
+  const execOf = (file: string, account: TestAccount = child) =>
+    harness.events.filter(
+      (e): e is ProcessExecEvent => e.type === 'process_exec' && e.filename === file && e.uid === account.uid,
+    );
+  const processMonitor = () => harness.set.monitor('process-monitor');
   const decisionFor = (pid: number | undefined) => decisions.find((d) => d.pid === pid);
 
   it('resolves, hashes and blocks a program: its file dies at exec in the kernel before doing any work', async () => {
@@ -143,6 +165,69 @@ describe.skipIf(!kernelTestsEnabled())('blocked applications', () => {
     expect(again.enforcement).toBe('killed_blocked');
   });
 
+  it("runs a program blocked for another profile untouched: not killed, not even held", async () => {
+    // Blocked for the first child's profile only: its file, the copy identified above, and the same-size system
+    // program all reach the sibling's account with no enforcement at all.
+    expect(keyProfiles(processMonitor().mapByName('BLOCKED_EXES'), exeIdentity)).toEqual([TEST_PROFILE_ID, TEST_PROFILE_ID]);
+    expect(keyProfiles(processMonitor().mapByName('BLOCKED_SIZES'), blockedSizeKey)).toEqual([TEST_PROFILE_ID]);
+    for (const [index, program] of [blockedTouch, path.join(workDir, 'homework-helper'), SYSTEM_TOUCH].entries()) {
+      const target = path.join(workDir, `made-by-sibling-${index}`);
+      const run = await runAs(sibling, program, [target], { timeoutMs: 10_000 });
+      expect(run, program).toMatchObject({ code: 0, signal: null });
+      expect(existsSync(target)).toBe(true);
+      const exec = await waitFor(() => execOf(program, sibling)[0], { what: `sibling's exec record of ${program}` });
+      expect(exec).toMatchObject({ profileId: SIBLING_PROFILE_ID, enforcement: 'none' });
+      await pending;
+      expect(decisionFor(exec.pid)).toBeUndefined();
+    }
+  });
+
+  it("blocks for a second profile with the copies already known, and lifting it leaves the first profile's block", async () => {
+    const [app] = blocked.blocked(TEST_PROFILE_ID);
+    await blocked.block(SIBLING_PROFILE_ID, app!);
+    expect(keyProfiles(processMonitor().mapByName('BLOCKED_EXES'), exeIdentity)).toEqual([
+      TEST_PROFILE_ID,
+      TEST_PROFILE_ID,
+      SIBLING_PROFILE_ID,
+      SIBLING_PROFILE_ID,
+    ]);
+    // The copy was identified when the first child ran it; the sibling's run of it now dies in the kernel.
+    const copy = path.join(workDir, 'homework-helper');
+    expect((await runAs(sibling, copy, [path.join(workDir, 'made-by-sibling-copy')])).signal).toBe('SIGKILL');
+    const killed = await waitFor(() => execOf(copy, sibling)[1], { what: "sibling's second exec record of the copy" });
+    expect(killed).toMatchObject({ profileId: SIBLING_PROFILE_ID, enforcement: 'killed_blocked' });
+
+    expect(blocked.unblock(SIBLING_PROFILE_ID, app!.sha256)).toBe(true);
+    expect(keyProfiles(processMonitor().mapByName('BLOCKED_EXES'), exeIdentity)).toEqual([TEST_PROFILE_ID, TEST_PROFILE_ID]);
+    expect(keyProfiles(processMonitor().mapByName('BLOCKED_SIZES'), blockedSizeKey)).toEqual([TEST_PROFILE_ID]);
+    const sib = await runAs(sibling, copy, [path.join(workDir, 'made-by-sibling-after-unblock')], { timeoutMs: 10_000 });
+    expect(sib.code).toBe(0);
+    expect((await runAs(child, copy, [path.join(workDir, 'made-by-child-after-sibling-unblock')])).signal).toBe('SIGKILL');
+  });
+
+  it("lets a copy of another profile's blocked program run, and teaches that profile's kernel the copy", async () => {
+    // The sibling blocks a different program of the same size, so its run of a fresh copy is held and hashed.
+    const siblingGame = path.join(workDir, 'sibling-game');
+    variantOf(SYSTEM_TOUCH, siblingGame, 'current time.', 'current Time.');
+    const siblingApp = await blocked.block(SIBLING_PROFILE_ID, siblingGame);
+    const freshCopy = path.join(workDir, 'fresh-copy');
+    copyFileSync(blockedTouch, freshCopy);
+    chmodSync(freshCopy, 0o755);
+
+    const sib = await runAs(sibling, freshCopy, [path.join(workDir, 'made-by-sibling-fresh')], { timeoutMs: 10_000 });
+    expect(sib.code).toBe(0);
+    const held = await waitFor(() => execOf(freshCopy, sibling)[0], { what: "sibling's exec record of the fresh copy" });
+    expect(held.enforcement).toBe('held');
+    expect(await waitFor(() => decisionFor(held.pid))).toMatchObject({ action: 'resumed', cached: false });
+    expect(blocked.identities(TEST_PROFILE_ID)).toContainEqual({ dev: held.exe.dev, ino: held.exe.ino });
+
+    expect((await runAs(child, freshCopy, [path.join(workDir, 'made-by-child-fresh')])).signal).toBe('SIGKILL');
+    expect(await waitFor(() => execOf(freshCopy)[0], { what: "child's exec record of the fresh copy" })).toMatchObject({
+      enforcement: 'killed_blocked',
+    });
+    expect(blocked.unblock(SIBLING_PROFILE_ID, siblingApp.sha256)).toBe(true);
+  });
+
   it('resumes a held program of the same size whose content differs, and remembers it', async () => {
     const target = path.join(workDir, 'made-by-system-touch');
     const run = await runAs(child, SYSTEM_TOUCH, [target], { timeoutMs: 10_000 });
@@ -182,7 +267,7 @@ describe.skipIf(!kernelTestsEnabled())('blocked applications', () => {
   });
 
   it('removes its kernel entries when a block is lifted', async () => {
-    const maps = harness.set.monitor('process-monitor');
+    const maps = processMonitor();
     for (const app of blocked.blocked(TEST_PROFILE_ID)) expect(blocked.unblock(TEST_PROFILE_ID, app.sha256)).toBe(true);
     expect(maps.mapByName('BLOCKED_EXES').keys()).toEqual([]);
     expect(maps.mapByName('BLOCKED_SIZES').keys()).toEqual([]);

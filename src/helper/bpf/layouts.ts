@@ -185,8 +185,14 @@ export const memStats = defineStruct('mem_stats', [
 
 export const exeIdentity = defineStruct('exe_identity', [
   ['dev', 'u32'],
-  ['_pad', 'u32'],
+  ['profile_id', 'u32'],
   ['ino', 'u64'],
+]);
+
+export const blockedSizeKey = defineStruct('blocked_size_key', [
+  ['size', 'u64'],
+  ['profile_id', 'u32'],
+  ['_pad', 'u32'],
 ]);
 
 /** Every layout, for the BTF check. */
@@ -207,4 +213,5 @@ export const ALL_LAYOUTS = [
   netIoStats,
   memStats,
   exeIdentity,
+  blockedSizeKey,
 ];

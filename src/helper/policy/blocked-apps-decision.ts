@@ -29,9 +29,9 @@ export type ExecDecision =
 export type ExecTriage =
   /** not about blocking (the kernel already killed it, or nothing blocked has this size) */
   | 'ignore'
-  /** held by the kernel, but no blocked program has this size any more (the block was removed meanwhile) */
+  /** held by the kernel, but the profile blocks no program of this size any more (the block was lifted meanwhile) */
   | 'resume'
-  /** a blocked program has this size: hash the executable */
+  /** a program the profile blocks has this size: hash the executable */
   | 'hash';
 
 export function triageExec(

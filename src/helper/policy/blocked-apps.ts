@@ -1,10 +1,14 @@
 // Blocked applications. A program is identified by the SHA-256 of its content, so a copy or a rename is still the
-// program. The kernel (process-monitor) can only compare cheap things at exec, so the helper gives it two maps:
-//   BLOCKED_EXES  {dev, ino} of files known to hold a blocked program → killed at exec, in the kernel;
-//   BLOCKED_SIZES sizes of blocked programs → a file of that size is a suspect: SIGSTOPped at exec ("held").
+// program. A block belongs to a child profile. The kernel (process-monitor) can only compare cheap things at exec,
+// so the helper gives it two maps, both keyed by the profile that blocks the program (an exec is looked up with its
+// own account's profile, so one child's block never stops another child's program):
+//   BLOCKED_EXES  {dev, profile, ino} of files known to hold a blocked program → killed at exec, in the kernel;
+//   BLOCKED_SIZES {size, profile} of blocked programs → a file of that size is a suspect: SIGSTOPped ("held").
 // For a held exec the helper hashes the executable through /proc/<pid>/exe (the very file that was executed, even
 // if it has been renamed or replaced since), kills a match and adds that copy's {dev, ino} to BLOCKED_EXES so its
-// next run dies in the kernel, or resumes a harmless program and remembers it as cleared.
+// next run dies in the kernel, or resumes a harmless program and remembers it as cleared. A copy is the program,
+// so its identity joins the rule: it is written for every profile that blocks the program, not only the one whose
+// exec revealed it.
 import { createHash } from 'node:crypto';
 import { constants, statSync } from 'node:fs';
 import { open, realpath, type FileHandle } from 'node:fs/promises';
@@ -12,7 +16,7 @@ import type { ProcessExecEvent } from '../../shared/events.js';
 import type { BlockedApp } from '../../shared/model.js';
 import type { Logger } from '../log.js';
 import type { BpfMap } from '../bpf/bpf-map.js';
-import { exeIdentity } from '../bpf/layouts.js';
+import { blockedSizeKey, exeIdentity } from '../bpf/layouts.js';
 import type { Monitor } from '../bpf/monitor.js';
 import { writeStruct } from '../bpf/struct-layout.js';
 import {
@@ -43,7 +47,7 @@ interface Rule {
   ruleId: number;
   app: BlockedApp;
   profiles: Set<number>;
-  /** "dev:ino" → identity of files known to hold this program, all in BLOCKED_EXES. */
+  /** "dev:ino" → identity of files known to hold this program, in BLOCKED_EXES once per profile in `profiles`. */
   identities: Map<string, ExeIdentity>;
 }
 
@@ -53,14 +57,12 @@ export class BlockedAppError extends Error {
 
 const identityKey = (id: ExeIdentity) => `${id.dev}:${id.ino}`;
 
-function identityKeyBuffer({ dev, ino }: ExeIdentity): Buffer {
-  return writeStruct(exeIdentity, { dev, ino });
+function identityKeyBuffer({ dev, ino }: ExeIdentity, profileId: number): Buffer {
+  return writeStruct(exeIdentity, { dev, profile_id: profileId, ino });
 }
 
-function sizeKey(sizeBytes: number): Buffer {
-  const key = Buffer.alloc(8);
-  key.writeBigUInt64LE(BigInt(sizeBytes));
-  return key;
+function sizeKeyBuffer(sizeBytes: number, profileId: number): Buffer {
+  return writeStruct(blockedSizeKey, { size: sizeBytes, profile_id: profileId });
 }
 
 function ruleValue(ruleId: number): Buffer {
@@ -161,7 +163,11 @@ export class BlockedApps {
       this.rules.set(app.sha256, rule);
     }
     rule.profiles.add(profileId);
-    this.maps.blockedSizes.update(sizeKey(app.sizeBytes), ruleValue(this.sizeOwner(app.sizeBytes) ?? rule.ruleId));
+    // Copies already identified for another profile are the same program: this profile gets them too.
+    for (const identity of rule.identities.values()) {
+      this.maps.blockedExes.update(identityKeyBuffer(identity, profileId), ruleValue(rule.ruleId));
+    }
+    this.writeSizeEntry(app.sizeBytes, profileId);
     try {
       await withExecutable(app.path, async (exe) => {
         if (exe.sizeBytes === app.sizeBytes && (await exe.sha256()) === app.sha256) {
@@ -178,11 +184,13 @@ export class BlockedApps {
     return app;
   }
 
-  /** Lifts a profile's block of the program with this hash; the kernel entries go with the last profile. */
+  /** Lifts a profile's block of the program with this hash: only that profile's kernel entries go. */
   unblock(profileId: number, sha256: string): boolean {
     const rule = this.rules.get(sha256);
     if (!rule || !rule.profiles.delete(profileId)) return false;
-    if (rule.profiles.size === 0) this.removeRule(rule);
+    for (const identity of rule.identities.values()) this.maps.blockedExes.delete(identityKeyBuffer(identity, profileId));
+    if (rule.profiles.size === 0) this.rules.delete(sha256);
+    this.writeSizeEntry(rule.app.sizeBytes, profileId);
     return true;
   }
 
@@ -204,9 +212,12 @@ export class BlockedApps {
       .map((r) => ({ ...r.app }));
   }
 
-  /** Every file identity in BLOCKED_EXES, for status and tests. */
-  identities(): ExeIdentity[] {
-    return [...this.rules.values()].flatMap((r) => [...r.identities.values()]);
+  /** The files known to hold a blocked program (each in BLOCKED_EXES for every profile blocking it), for status and
+   * tests; with a profile, only those of the programs that profile blocks. */
+  identities(profileId?: number): ExeIdentity[] {
+    return [...this.rules.values()]
+      .filter((r) => profileId === undefined || r.profiles.has(profileId))
+      .flatMap((r) => [...r.identities.values()]);
   }
 
   /**
@@ -224,10 +235,14 @@ export class BlockedApps {
     };
     if (event.enforcement === 'killed_blocked') {
       const identity = { dev: event.exe.dev, ino: event.exe.ino };
-      const rule = [...this.rules.values()].find((r) => r.identities.has(identityKey(identity)));
+      const rule = [...this.rules.values()].find(
+        (r) => r.profiles.has(event.profileId) && r.identities.has(identityKey(identity)),
+      );
       return rule ? { ...base, action: 'killed', app: { ...rule.app }, identity, by: 'kernel' } : null;
     }
-    const candidates = [...this.rules.values()].filter((r) => r.app.sizeBytes === event.exe.sizeBytes);
+    const sameSize = [...this.rules.values()].filter((r) => r.app.sizeBytes === event.exe.sizeBytes);
+    // Only this profile's blocks concern this exec (the kernel held it for the same reason).
+    const candidates = sameSize.filter((r) => r.profiles.has(event.profileId));
     const triage = triageExec(event.enforcement, candidates.length > 0);
     if (triage === 'ignore') return null;
     if (triage === 'resume') return this.resume(base, false);
@@ -236,14 +251,16 @@ export class BlockedApps {
         const key = clearedKey({ ...exe.identity, sizeBytes: exe.sizeBytes, ctimeNs: exe.ctimeNs });
         if (this.cleared.has(key)) return this.apply(base, verdictAfterHash(event.enforcement, false), true);
         const digest = await exe.sha256();
-        // A block applies to the profiles that asked for it (the kernel maps are shared by every watched account).
-        const rule = candidates.find((r) => r.app.sha256 === digest && r.profiles.has(event.profileId));
+        const rule = candidates.find((r) => r.app.sha256 === digest);
         if (rule) {
           this.kill(event.pid);
           this.addIdentity(rule, exe.identity);
           return { ...base, action: 'killed', app: { ...rule.app }, identity: exe.identity, by: 'helper' };
         }
-        if (!candidates.some((r) => r.app.sha256 === digest)) this.cleared.add(key);
+        // A copy of a program only another profile blocks: harmless here, but that profile's kernel now knows it.
+        const blockedElsewhere = sameSize.find((r) => r.app.sha256 === digest);
+        if (blockedElsewhere) this.addIdentity(blockedElsewhere, exe.identity);
+        else this.cleared.add(key);
         return this.apply(base, verdictAfterHash(event.enforcement, false), false);
       });
     } catch (error) {
@@ -280,28 +297,32 @@ export class BlockedApps {
     }
   }
 
+  /** A file found to hold the program: BLOCKED_EXES gets it for every profile that blocks the program. */
   private addIdentity(rule: Rule, identity: ExeIdentity): void {
     rule.identities.set(identityKey(identity), identity);
-    this.maps.blockedExes.update(identityKeyBuffer(identity), ruleValue(rule.ruleId));
+    for (const profileId of rule.profiles) {
+      this.maps.blockedExes.update(identityKeyBuffer(identity, profileId), ruleValue(rule.ruleId));
+    }
   }
 
-  /** The rule id BLOCKED_SIZES holds for a size: the lowest of the rules with that size, or null. */
-  private sizeOwner(sizeBytes: number): number | null {
-    const ids = [...this.rules.values()].filter((r) => r.app.sizeBytes === sizeBytes).map((r) => r.ruleId);
-    return ids.length ? Math.min(...ids) : null;
-  }
-
-  private removeRule(rule: Rule): void {
-    this.rules.delete(rule.app.sha256);
-    for (const identity of rule.identities.values()) this.maps.blockedExes.delete(identityKeyBuffer(identity));
-    const owner = this.sizeOwner(rule.app.sizeBytes);
-    if (owner === null) this.maps.blockedSizes.delete(sizeKey(rule.app.sizeBytes));
-    else this.maps.blockedSizes.update(sizeKey(rule.app.sizeBytes), ruleValue(owner));
+  /**
+   * Makes BLOCKED_SIZES[{size, profile}] right after a change: the lowest rule id among the profile's blocked
+   * programs of that size, or no entry when the profile blocks none.
+   */
+  private writeSizeEntry(sizeBytes: number, profileId: number): void {
+    const ids = [...this.rules.values()]
+      .filter((r) => r.app.sizeBytes === sizeBytes && r.profiles.has(profileId))
+      .map((r) => r.ruleId);
+    const key = sizeKeyBuffer(sizeBytes, profileId);
+    if (ids.length) this.maps.blockedSizes.update(key, ruleValue(Math.min(...ids)));
+    else this.maps.blockedSizes.delete(key);
   }
 
   /** Removes every block and its kernel entries (helper shutdown, tests). */
   clear(): void {
-    for (const rule of [...this.rules.values()]) this.removeRule(rule);
+    for (const rule of [...this.rules.values()]) {
+      for (const profileId of [...rule.profiles]) this.unblock(profileId, rule.app.sha256);
+    }
     this.cleared.clear();
   }
 }

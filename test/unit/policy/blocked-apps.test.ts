@@ -6,6 +6,8 @@ import path from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ProcessExecEvent } from '../../../src/shared/events.js';
 import type { BpfMap } from '../../../src/helper/bpf/bpf-map.js';
+import { blockedSizeKey, exeIdentity } from '../../../src/helper/bpf/layouts.js';
+import { readStruct } from '../../../src/helper/bpf/struct-layout.js';
 import { silentLogger } from '../../../src/helper/log.js';
 import { BoundedSet, clearedKey, triageExec, verdictAfterHash } from '../../../src/helper/policy/blocked-apps-decision.js';
 import { BlockedApps } from '../../../src/helper/policy/blocked-apps.js';
@@ -22,11 +24,19 @@ class MemoryMap {
   value(key: Buffer) {
     return this.entries.get(key.toString('hex'))?.readUInt32LE(0);
   }
+  /** The keys decoded with a layout of bpf/events.h. */
+  decodedKeys(layout: typeof exeIdentity) {
+    return [...this.entries.keys()].map((hex) => {
+      const key = Buffer.from(hex, 'hex');
+      return readStruct(new DataView(key.buffer, key.byteOffset, key.length), layout);
+    });
+  }
 }
 
-const sizeKey = (size: number) => {
-  const key = Buffer.alloc(8);
-  key.writeBigUInt64LE(BigInt(size));
+const sizeKey = (size: number, profileId: number) => {
+  const key = Buffer.alloc(blockedSizeKey.size);
+  key.writeBigUInt64LE(BigInt(size), blockedSizeKey.offsetOf('size'));
+  key.writeUInt32LE(profileId, blockedSizeKey.offsetOf('profile_id'));
   return key;
 };
 
@@ -90,12 +100,31 @@ describe('BlockedApps', () => {
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it("fills BLOCKED_EXES with the file's kernel identity and BLOCKED_SIZES with its size", async () => {
+  it("fills BLOCKED_EXES with the file's kernel identity and BLOCKED_SIZES with its size, for the profile", async () => {
     const app = await apps.block(1, gameA);
     expect(app).toMatchObject({ name: gameA, path: gameA, sizeBytes: 4096 });
     expect(apps.identities()).toEqual([identity(gameA)]);
-    expect(exes.entries.size).toBe(1);
-    expect(sizes.value(sizeKey(4096))).toBe(1);
+    expect(exes.decodedKeys(exeIdentity)).toEqual([{ ...identity(gameA), profile_id: 1 }]);
+    expect(sizes.value(sizeKey(4096, 1))).toBe(1);
+    expect(sizes.value(sizeKey(4096, 2))).toBeUndefined();
+  });
+
+  it('writes one entry per profile and lifts only the unblocking profile\'s entries', async () => {
+    const a = await apps.block(1, gameA);
+    await apps.block(2, a);
+    expect(exes.decodedKeys(exeIdentity)).toEqual([
+      { ...identity(gameA), profile_id: 1 },
+      { ...identity(gameA), profile_id: 2 },
+    ]);
+    expect(sizes.decodedKeys(blockedSizeKey)).toEqual([
+      { size: 4096, profile_id: 1, _pad: 0 },
+      { size: 4096, profile_id: 2, _pad: 0 },
+    ]);
+    expect(apps.unblock(1, a.sha256)).toBe(true);
+    expect(exes.decodedKeys(exeIdentity)).toEqual([{ ...identity(gameA), profile_id: 2 }]);
+    expect(sizes.decodedKeys(blockedSizeKey)).toEqual([{ size: 4096, profile_id: 2, _pad: 0 }]);
+    expect(apps.identities(1)).toEqual([]);
+    expect(apps.identities(2)).toEqual([identity(gameA)]);
   });
 
   it('keeps a size shared by two blocked programs until the last is unblocked', async () => {
@@ -104,7 +133,7 @@ describe('BlockedApps', () => {
     expect(exes.entries.size).toBe(2);
     expect(apps.unblock(1, a.sha256)).toBe(true);
     expect(exes.entries.size).toBe(1);
-    expect(sizes.value(sizeKey(4096))).toBe(2); // now owned by b's rule
+    expect(sizes.value(sizeKey(4096, 1))).toBe(2); // now owned by b's rule
     expect(apps.unblock(1, b.sha256)).toBe(true);
     expect(exes.entries.size).toBe(0);
     expect(sizes.entries.size).toBe(0);
@@ -117,7 +146,25 @@ describe('BlockedApps', () => {
     apps.unblock(1, a.sha256);
     expect(apps.blocked(2)).toHaveLength(1);
     expect(apps.blocked(1)).toEqual([]);
-    expect(exes.entries.size).toBe(1);
+    expect(exes.decodedKeys(exeIdentity)).toEqual([{ ...identity(gameA), profile_id: 2 }]);
+  });
+
+  it('keys a shared size per profile: each profile keeps its own owner', async () => {
+    const a = await apps.block(1, gameA);
+    await apps.block(2, gameB);
+    expect(sizes.value(sizeKey(4096, 1))).toBe(1);
+    expect(sizes.value(sizeKey(4096, 2))).toBe(2);
+    apps.unblock(1, a.sha256);
+    expect(sizes.value(sizeKey(4096, 1))).toBeUndefined();
+    expect(sizes.value(sizeKey(4096, 2))).toBe(2);
+  });
+
+  it('removes every profile\'s entries on clear', async () => {
+    const a = await apps.block(1, gameA);
+    await apps.block(2, a);
+    await apps.block(2, gameB);
+    apps.clear();
+    expect([exes.entries.size, sizes.entries.size, apps.blocked().length]).toEqual([0, 0, 0]);
   });
 
   it("makes a profile's blocks exactly the stored list", async () => {
@@ -133,7 +180,7 @@ describe('BlockedApps', () => {
     const stored = { ...(await apps.resolve(gameA)), sha256: '0'.repeat(64) };
     await apps.block(1, stored);
     expect(apps.identities()).toEqual([]);
-    expect(sizes.value(sizeKey(4096))).toBe(1);
+    expect(sizes.value(sizeKey(4096, 1))).toBe(1);
   });
 
   const exec = (patch: Partial<ProcessExecEvent>): ProcessExecEvent => ({
@@ -160,6 +207,14 @@ describe('BlockedApps', () => {
     expect(signals).toEqual([[999_999_999, 'SIGCONT']]);
   });
 
+  it("resumes, without hashing, a held exec of a size only another profile's block has", async () => {
+    await apps.block(1, gameA);
+    const decision = await apps.handleExec(exec({ profileId: 2, enforcement: 'held' }));
+    expect(decision).toMatchObject({ action: 'resumed', cached: false, profileId: 2 });
+    expect(signals).toEqual([[999_999_999, 'SIGCONT']]);
+    expect(await apps.handleExec(exec({ profileId: 2 }))).toBeNull();
+  });
+
   it('ignores execs unrelated to blocking', async () => {
     await apps.block(1, gameA);
     expect(await apps.handleExec(exec({ exe: { dev: 1, ino: 2, sizeBytes: 77 } }))).toBeNull();
@@ -176,5 +231,11 @@ describe('BlockedApps', () => {
     const a = await apps.block(1, gameA);
     const decision = await apps.handleExec(exec({ enforcement: 'killed_blocked', exe: { ...identity(gameA), sizeBytes: 4096 } }));
     expect(decision).toMatchObject({ action: 'killed', by: 'kernel', app: { sha256: a.sha256 } });
+  });
+
+  it("does not attribute a kernel kill to another profile's block", async () => {
+    await apps.block(1, gameA);
+    const exe = { ...identity(gameA), sizeBytes: 4096 };
+    expect(await apps.handleExec(exec({ profileId: 2, enforcement: 'killed_blocked', exe }))).toBeNull();
   });
 });
