@@ -7,4 +7,5 @@ export * from './protocol/domain.js';
 export * from './protocol/params.js';
 export * from './protocol/push.js';
 export * from './protocol/methods.js';
+export * from './protocol/event-rows.js';
 export * from './protocol/envelope.js';

@@ -102,7 +102,7 @@ describe('startServer and the socket file', () => {
     });
     const client = await connect(socketPath);
     const disconnected = new Promise<Error | null>((resolve) => client.onDisconnect(resolve));
-    const pending = client.call('events.query', { profile: 7 }).catch((error: unknown) => error);
+    const pending = client.call('events.query', { profile: 7, table: 'process' }).catch((error: unknown) => error);
     await new Promise((resolve) => setTimeout(resolve, 20));
     await server.close();
     expect(await disconnected).toBeInstanceOf(HelperDisconnectedError);

@@ -1,4 +1,7 @@
-// Raw event rows: how each kind of kernel event is written, and how a profile's events are read back.
+// Raw event rows: how each kind of kernel event is written, and how a profile's events are read back (the row
+// shapes are src/shared/event-rows.ts, which clients share).
+export { EVENT_TABLES };
+export type { DiskIoEventRow, EventRowByTable, EventTable, FileEventRow, MemoryEventRow, NetworkEventRow, ProcessEventRow };
 import type BetterSqlite3 from 'better-sqlite3';
 import type {
   DiskIoEvent,
@@ -13,6 +16,16 @@ import type {
   ProcessExecEvent,
   ProcessExitEvent,
 } from '../../shared/events.js';
+import type {
+  DiskIoEventRow,
+  EventRowByTable,
+  EventTable,
+  FileEventRow,
+  MemoryEventRow,
+  NetworkEventRow,
+  ProcessEventRow,
+} from '../../shared/event-rows.js';
+import { EVENT_TABLES } from '../../shared/event-rows.js';
 import type { MemoryIntervalRow } from './memory-intervals.js';
 import { assertLimit, assertProfileId, assertTimeRange } from './validate.js';
 import { InvalidArgumentError } from './errors.js';
@@ -36,9 +49,6 @@ export function isStoredKernelEvent(event: MonitorEvent): event is StoredKernelE
   return STORED_TYPES.has(event.type);
 }
 
-export type EventTable = 'process' | 'file' | 'network' | 'memory' | 'disk_io';
-export const EVENT_TABLES: readonly EventTable[] = ['process', 'file', 'network', 'memory', 'disk_io'];
-
 /** SQL table of each kind; only these constants are ever placed in SQL text. */
 export const EVENT_TABLE_NAMES: Readonly<Record<EventTable, string>> = Object.freeze({
   process: 'process_events',
@@ -48,68 +58,6 @@ export const EVENT_TABLE_NAMES: Readonly<Record<EventTable, string>> = Object.fr
   disk_io: 'disk_io_events',
 });
 
-interface RowBase {
-  id: number;
-  profileId: number;
-  timeMs: number;
-  pid: number;
-  uid: number;
-  comm: string;
-}
-
-export interface ProcessEventRow extends RowBase {
-  kind: 'exec' | 'exit';
-  ppid: number;
-  filename: string | null;
-  args: string[] | null;
-  argsTruncated: boolean | null;
-  enforcement: ProcessExecEvent['enforcement'] | null;
-  exitCode: number | null;
-  exitSignal: number | null;
-  lifetimeNs: number | null;
-}
-
-export interface FileEventRow extends RowBase {
-  kind: 'open' | 'close' | 'unlink';
-  filename: string | null;
-  flags: number | null;
-  result: number | null;
-  fd: number | null;
-  ino: number | null;
-  dirfd: number | null;
-}
-
-export interface NetworkEventRow extends RowBase {
-  family: NetConnectEvent['family'];
-  sourceAddress: string;
-  sourcePort: number;
-  destinationAddress: string;
-  destinationPort: number;
-  established: boolean;
-  connectLatencyNs: number;
-}
-
-export type MemoryEventRow = RowBase & Omit<MemoryIntervalRow, keyof RowBase>;
-
-export interface DiskIoEventRow extends RowBase {
-  devMajor: number;
-  devMinor: number;
-  operation: DiskOperation;
-  sector: number;
-  sectors: number;
-  bytes: number;
-  latencyNs: number;
-  queueLatencyNs: number;
-  error: number;
-}
-
-export interface EventRowByTable {
-  process: ProcessEventRow;
-  file: FileEventRow;
-  network: NetworkEventRow;
-  memory: MemoryEventRow;
-  disk_io: DiskIoEventRow;
-}
 
 export interface EventQuery<T extends EventTable> {
   profileId: number;

@@ -7,8 +7,6 @@ import {
   BlockedAppSchema,
   LimitsSchema,
   LiveMetricsSchema,
-  MONITOR_EVENT_TYPES,
-  MonitorEventSchema,
   MonitorNameSchema,
   MonitorStatusSchema,
   ProfileSchema,
@@ -27,6 +25,7 @@ import {
   UsernameSchema,
   sinceNotAfterUntil,
 } from './params.js';
+import { EventRowSchema, EventTableSchema } from './event-rows.js';
 import { TopicSchema } from './push.js';
 
 /**
@@ -126,19 +125,19 @@ export const methods = {
   /** Without `profile`: every profile for an admin, its own for a child. */
   'metrics.live': method('child', z.strictObject({ profile: ProfileRefSchema.optional() }), z.array(LiveMetricsSchema)),
 
-  /** Newest first. `hasMore` when more events matched than `limit`. */
+  /** A profile's stored events of one table, newest first. `hasMore` when more matched than `limit`. */
   'events.query': method(
     'child',
     z
       .strictObject({
         profile: ProfileRefSchema,
-        kinds: z.array(z.enum(MONITOR_EVENT_TYPES)).min(1).refine(uniqueItems, 'kinds must not repeat').optional(),
+        table: EventTableSchema,
         sinceMs: EpochMsSchema.optional(),
         untilMs: EpochMsSchema.optional(),
         limit: QueryLimitSchema,
       })
       .refine(sinceNotAfterUntil, SINCE_AFTER_UNTIL),
-    z.object({ events: z.array(MonitorEventSchema), hasMore: z.boolean() }),
+    z.object({ rows: z.array(EventRowSchema), hasMore: z.boolean() }),
   ),
   /** Rollups per bucket (and per application with byApp), oldest first. */
   'usage.query': method(

@@ -54,8 +54,8 @@ describe('parseParams', () => {
   });
 
   it('applies defaults for the handler', () => {
-    const parsed = parseParams('events.query', { profile: 1 });
-    expect(parsed).toEqual({ ok: true, params: { profile: 1, limit: 500 } });
+    const parsed = parseParams('events.query', { profile: 1, table: 'process' });
+    expect(parsed).toEqual({ ok: true, params: { profile: 1, table: 'process', limit: 500 } });
   });
 });
 

@@ -1,0 +1,23 @@
+// events.query: a profile's stored events of one table, newest first.
+import type { HandlerTable } from '../server/index.js';
+import type { HelperContext } from './context.js';
+import { asProtocolErrors } from './errors.js';
+import { resolveProfile } from './profile-ref.js';
+
+type EventHandlers = Pick<HandlerTable, 'events.query'>;
+
+const DAY_MS = 86_400_000;
+
+export function eventHandlers(ctx: HelperContext): EventHandlers {
+  const { store } = ctx;
+  return {
+    'events.query': ({ profile, table, sinceMs, untilMs, limit }) =>
+      asProtocolErrors(() => {
+        const profileId = resolveProfile(store, profile).id;
+        const toMs = untilMs ?? Date.now() + 1;
+        // One more than asked tells whether there is more.
+        const rows = store.events.list({ profileId, table, fromMs: sinceMs ?? toMs - DAY_MS, toMs, limit: limit + 1 });
+        return { rows: rows.slice(0, limit), hasMore: rows.length > limit };
+      }),
+  };
+}
