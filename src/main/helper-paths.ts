@@ -1,0 +1,18 @@
+// Where the installed helper lives and listens. The packaged systemd unit uses the same paths.
+
+export const DEFAULT_SOCKET_PATH = '/run/dots-family/helper.sock';
+export const DEFAULT_DB_PATH = '/var/lib/dots-family/dots-family.db';
+export const HELPER_LOG_PATH = '/var/log/dots-family-helper.log';
+
+export const SYSTEMD_UNIT_NAME = 'dots-family-helper';
+export const SYSTEMD_UNIT_PATHS = [
+  '/etc/systemd/system/dots-family-helper.service',
+  '/lib/systemd/system/dots-family-helper.service',
+  '/usr/lib/systemd/system/dots-family-helper.service',
+] as const;
+
+/** DOTS_HELPER_SOCKET overrides the socket (development, tests); nothing else is configurable from outside. */
+export function socketPathFrom(env: Readonly<Record<string, string | undefined>>): string {
+  const fromEnv = env.DOTS_HELPER_SOCKET;
+  return fromEnv && fromEnv.startsWith('/') ? fromEnv : DEFAULT_SOCKET_PATH;
+}
