@@ -88,12 +88,17 @@ async function main(argv: string[]): Promise<number> {
   });
 
   await new Promise<void>((resolve) => {
+    let stopping = false;
+    // Kept installed: a second signal (a wrapper relaying it, an impatient Ctrl-C) must not kill the helper halfway
+    // through detaching programs and flushing writes. SIGKILL remains the way to force it.
     const stop = (signal: string) => {
+      if (stopping) return log.warn(`${signal}: already stopping, please wait`);
+      stopping = true;
       log.info(`${signal}: stopping`);
       resolve();
     };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
+    process.on('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGINT', () => stop('SIGINT'));
   });
   await helper.close();
   return 0;
