@@ -82,12 +82,12 @@ export function runAs(
 
 /** Polls `predicate` until it returns a value or the deadline passes. */
 export async function waitFor<T>(
-  predicate: () => T | null | undefined | false,
+  predicate: () => T | null | undefined | false | Promise<T | null | undefined | false>,
   { timeoutMs = 10_000, intervalMs = 50, what = 'condition' } = {},
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const value = predicate();
+    const value = await predicate();
     if (value) return value;
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, intervalMs));
