@@ -1,9 +1,10 @@
 // The real helper end to end: a profile for a real child account created over the real socket, activity run as
 // that child, and the events and rollups read back through the socket. An unwatched account's activity is not kept.
-import { chownSync, chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HelperClient } from '../../src/shared/client/helper-client.js';
+import type { DiskIoEventRow, ProcessEventRow } from '../../src/shared/event-rows.js';
 import type { LiveMetrics } from '../../src/shared/model.js';
 import { startHelper, type RunningHelper } from '../../src/helper/daemon.js';
 import { silentLogger } from '../../src/helper/log.js';
@@ -63,7 +64,7 @@ describe.skipIf(!kernelTestsEnabled())('helper end to end', () => {
 
     const processRows = await waitFor(
       async () => {
-        const { rows } = await parent.call('events.query', { profile: 'Robin', table: 'process' });
+        const rows = (await parent.call('events.query', { profile: 'Robin', table: 'process' })).rows as ProcessEventRow[];
         return rows.some((r) => r.comm === 'dd' && r.kind === 'exit') && rows.some((r) => r.comm === 'ls') ? rows : null;
       },
       { what: 'process rows of dd and ls', timeoutMs: 15_000 },
@@ -74,7 +75,7 @@ describe.skipIf(!kernelTestsEnabled())('helper end to end', () => {
 
     const diskRows = await waitFor(
       async () => {
-        const { rows } = await parent.call('events.query', { profile: 'Robin', table: 'disk_io' });
+        const rows = (await parent.call('events.query', { profile: 'Robin', table: 'disk_io' })).rows as DiskIoEventRow[];
         const written = rows.filter((r) => r.pid === ddExec.pid).reduce((n, r) => n + r.bytes, 0);
         return written >= 8 * 1024 * 1024 ? rows : null;
       },

@@ -17,7 +17,8 @@ export function alertHandlers(ctx: HelperContext): AlertHandlers {
         limit,
       }),
 
-    'alerts.ack': ({ ids, all, profile }) => {
+    'alerts.ack': ({ ids, profile }) => {
+      // The schema admits either ids or all: true, so without ids this acknowledges all.
       if (ids) {
         if (profile !== undefined) {
           const profileId = resolveProfile(store, profile).id;

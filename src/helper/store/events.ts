@@ -5,7 +5,6 @@ export type { DiskIoEventRow, EventRowByTable, EventTable, FileEventRow, MemoryE
 import type BetterSqlite3 from 'better-sqlite3';
 import type {
   DiskIoEvent,
-  DiskOperation,
   FsCloseEvent,
   FsOpenEvent,
   FsUnlinkEvent,
