@@ -13,12 +13,14 @@ import {
   isPushName,
   parseServerFrame,
   pushes,
+  type EventsQueryResult,
   type MethodName,
   type ParamsOf,
   type PushMessage,
   type ResultOf,
   type Topic,
 } from '../protocol.js';
+import type { EventTable } from '../event-rows.js';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
@@ -156,7 +158,14 @@ export class HelperClient {
     return this.endedWith === undefined;
   }
 
-  call<M extends MethodName>(method: M, params: ParamsOf<M>, options: CallOptions = {}): Promise<ResultOf<M>> {
+  /** events.query: rows typed by the table asked for. */
+  call<T extends EventTable>(
+    method: 'events.query',
+    params: ParamsOf<'events.query'> & { table: T },
+    options?: CallOptions,
+  ): Promise<EventsQueryResult<T>>;
+  call<M extends MethodName>(method: M, params: ParamsOf<M>, options?: CallOptions): Promise<ResultOf<M>>;
+  call(method: MethodName, params: unknown, options: CallOptions = {}): Promise<unknown> {
     if (this.endedWith !== undefined) {
       return Promise.reject(this.endedWith ?? new HelperDisconnectedError('the client is closed'));
     }
@@ -169,12 +178,12 @@ export class HelperClient {
       );
     }
     const timeoutMs = options.timeoutMs ?? this.timeoutMs;
-    return new Promise<ResultOf<M>>((resolve, reject) => {
+    return new Promise<unknown>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id); // an answer arriving later is dropped
         reject(new HelperTimeoutError(method, timeoutMs));
       }, timeoutMs);
-      this.pending.set(id, { method, resolve: resolve as (result: unknown) => void, reject, timer });
+      this.pending.set(id, { method, resolve, reject, timer });
       this.socket.write(frame);
     });
   }

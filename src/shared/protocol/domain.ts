@@ -1,11 +1,11 @@
-// Wire schemas of the domain objects in model.ts and events.ts, as results and pushes carry them. The compile-time
+// Wire schemas of the domain objects in model.ts and events.ts (stored event rows: event-rows.ts), as results and pushes carry them. The compile-time
 // checks at the bottom fail the build if a schema and its interface drift apart.
 //
 // These are plain (non-strict) objects on purpose: the helper runs results through them before sending, which strips
 // any internal field a handler left on an object instead of failing the request. Params schemas are strict.
 
 import { z } from 'zod';
-import { MONITOR_NAMES, type MonitorEvent, type MonitorStatus } from '../events.js';
+import { MONITOR_NAMES, type MonitorStatus } from '../events.js';
 import type { Alert, BlockedApp, LiveMetrics, Limits, Profile, UsageRollup } from '../model.js';
 
 const count = z.number().int().min(0);
@@ -120,117 +120,6 @@ export const UsageRollupSchema = z.object({
   peakRssBytes: num,
 });
 
-// --- monitor events ---------------------------------------------------------------------------------------------
-
-const eventOrigin = {
-  timeMs: num,
-  pid: num,
-  tid: num,
-  uid: num,
-  gid: num,
-  profileId: num,
-  comm: z.string(),
-};
-
-const sampleOrigin = {
-  timeMs: num,
-  pid: num,
-  uid: num,
-  profileId: num,
-  comm: z.string(),
-  final: z.boolean(),
-};
-
-export const MonitorEventSchema = z.discriminatedUnion('type', [
-  z.object({
-    ...eventOrigin,
-    type: z.literal('process_exec'),
-    ppid: num,
-    filename: z.string(),
-    args: z.array(z.string()),
-    argsTruncated: z.boolean(),
-    exe: z.object({ dev: num, ino: num, sizeBytes: num }),
-    enforcement: z.enum(['none', 'killed_blocked', 'killed_denied', 'held']),
-  }),
-  z.object({
-    ...eventOrigin,
-    type: z.literal('process_exit'),
-    ppid: num,
-    exitCode: num,
-    exitSignal: num,
-    lifetimeNs: num,
-  }),
-  z.object({ ...eventOrigin, type: z.literal('fs_open'), filename: z.string(), flags: num, result: num }),
-  z.object({ ...eventOrigin, type: z.literal('fs_close'), fd: num, ino: num }),
-  z.object({ ...eventOrigin, type: z.literal('fs_unlink'), filename: z.string(), dirfd: num, flags: num }),
-  z.object({
-    ...eventOrigin,
-    type: z.literal('net_connect'),
-    family: z.enum(['ipv4', 'ipv6']),
-    sourceAddress: z.string(),
-    sourcePort: num,
-    destinationAddress: z.string(),
-    destinationPort: num,
-    established: z.boolean(),
-    connectLatencyNs: num,
-  }),
-  z.object({ ...eventOrigin, type: z.literal('memory_limit_kill'), rssBytes: num, limitBytes: num }),
-  z.object({
-    ...eventOrigin,
-    type: z.literal('disk_io'),
-    devMajor: num,
-    devMinor: num,
-    sector: num,
-    sectors: num,
-    operation: z.enum(['read', 'write', 'flush', 'discard', 'other']),
-    bytes: num,
-    latencyNs: num,
-    queueLatencyNs: num,
-    error: num,
-    rwbs: z.string(),
-  }),
-  z.object({
-    ...sampleOrigin,
-    type: z.literal('fs_io'),
-    readBytes: num,
-    writeBytes: num,
-    reads: num,
-    writes: num,
-    opens: num,
-  }),
-  z.object({ ...sampleOrigin, type: z.literal('net_io'), txBytes: num, rxBytes: num, txCalls: num, rxCalls: num }),
-  z.object({
-    ...sampleOrigin,
-    type: z.literal('memory'),
-    kmallocBytes: num,
-    kmallocCount: num,
-    kfreeBytes: num,
-    kfreeCount: num,
-    pageAllocBytes: num,
-    pageFreeBytes: num,
-    rssBytes: num,
-    vmsBytes: num,
-    sharedBytes: num,
-    swapBytes: num,
-    peakRssBytes: num,
-  }),
-]);
-
-export const MONITOR_EVENT_TYPES = [
-  'process_exec',
-  'process_exit',
-  'fs_open',
-  'fs_close',
-  'fs_unlink',
-  'net_connect',
-  'memory_limit_kill',
-  'disk_io',
-  'fs_io',
-  'net_io',
-  'memory',
-] as const satisfies readonly MonitorEvent['type'][];
-export type MonitorEventType = (typeof MONITOR_EVENT_TYPES)[number];
-
 // --- drift checks: each schema's output must be exactly its interface ----------------------------------------------
 
 type Equals<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
@@ -244,6 +133,4 @@ export type _DomainSchemasMatchInterfaces = [
   Assert<Equals<z.output<typeof AlertSchema>, Alert>>,
   Assert<Equals<z.output<typeof LiveMetricsSchema>, LiveMetrics>>,
   Assert<Equals<z.output<typeof UsageRollupSchema>, UsageRollup>>,
-  Assert<Equals<z.output<typeof MonitorEventSchema>, MonitorEvent>>,
-  Assert<Equals<MonitorEventType, MonitorEvent['type']>>,
 ];

@@ -9,7 +9,7 @@ export const MAX_FRAME_BYTES = 1024 * 1024;
 
 /**
  * Largest frame a client accepts from the helper. Larger than MAX_FRAME_BYTES because results can legitimately
- * be big (events.query may return 10,000 events, a few MB); the helper refuses to send anything larger and answers
+ * be big (events.query may return 10,000 rows, a few MB); the helper refuses to send anything larger and answers
  * `internal` ("narrow the query") instead.
  */
 export const MAX_SERVER_FRAME_BYTES = 32 * 1024 * 1024;

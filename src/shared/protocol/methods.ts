@@ -2,6 +2,7 @@
 // door), its result schema, and who may call it. Clients get their types from here.
 
 import { z } from 'zod';
+import type { EventRowByTable, EventTable } from '../event-rows.js';
 import {
   AlertSchema,
   BlockedAppSchema,
@@ -208,6 +209,15 @@ export type HandlerParamsOf<M extends MethodName> = z.output<Methods[M]['params'
 export type ResultOf<M extends MethodName> = z.output<Methods[M]['result']>;
 /** What a handler returns (the server checks it against the result schema before sending). */
 export type HandlerResultOf<M extends MethodName> = z.input<Methods[M]['result']>;
+
+/**
+ * events.query's result with its rows typed by the table asked for (the wire type is a union of every table's
+ * rows, which a caller could not narrow). HelperClient.call returns this for events.query.
+ */
+export interface EventsQueryResult<T extends EventTable = EventTable> {
+  rows: Array<EventRowByTable[T]>;
+  hasMore: boolean;
+}
 
 export type SelfStatus = z.output<typeof SelfStatusSchema>;
 export type HelperStatus = z.output<typeof HelperStatusSchema>;

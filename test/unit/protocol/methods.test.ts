@@ -1,5 +1,7 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
+import type { HelperClient } from '../../../src/shared/client/helper-client.js';
+import type { DiskIoEventRow, ProcessEventRow } from '../../../src/shared/event-rows.js';
 import { NO_LIMITS, type Limits, type Profile } from '../../../src/shared/model.js';
 import {
   METHOD_NAMES,
@@ -119,9 +121,9 @@ describe('params schemas reject', () => {
     ['events.query', { profile: 1, table: 'process', limit: 0 }],
     ['events.query', { profile: 1 }],
     ['events.query', { profile: 1, table: 'kmalloc' }],
-    ['events.query', { profile: 1, kinds: ['exec'] }],
-    ['events.query', { profile: 1, sinceMs: 10, untilMs: 5 }],
-    ['events.query', { profile: 1, sinceMs: -1 }],
+    ['events.query', { profile: 1, table: 'process', kinds: ['exec'] }],
+    ['events.query', { profile: 1, table: 'process', sinceMs: 10, untilMs: 5 }],
+    ['events.query', { profile: 1, table: 'process', sinceMs: -1 }],
     ['usage.query', { profile: 1 }],
     ['usage.query', { profile: 1, bucket: 'week' }],
     ['alerts.list', { limit: 20_000 }],
@@ -204,6 +206,19 @@ describe('the method table', () => {
     expectTypeOf<ResultOf<'limits.get'>>().toEqualTypeOf<Limits>();
     expectTypeOf<ResultOf<'profiles.delete'>>().toEqualTypeOf<null>();
     expectTypeOf<ParamsOf<'events.query'>['limit']>().toEqualTypeOf<number | undefined>();
+  });
+
+  it("types the client's events.query rows by the table asked for", () => {
+    // Type-level only: never called.
+    const _query = async (client: HelperClient) => {
+      const processRows = await client.call('events.query', { profile: 1, table: 'process' });
+      expectTypeOf(processRows.rows).toEqualTypeOf<ProcessEventRow[]>();
+      const diskRows = await client.call('events.query', { profile: 1, table: 'disk_io' });
+      expectTypeOf(diskRows.rows).toEqualTypeOf<DiskIoEventRow[]>();
+      // @ts-expect-error unknown params are a type error too
+      await client.call('profiles.get', { profile: 1, extra: true });
+    };
+    expectTypeOf(_query).toBeFunction();
   });
 });
 
