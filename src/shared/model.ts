@@ -116,13 +116,8 @@ export interface LiveMetrics {
   files: { readBytesPerSecond: number; writeBytesPerSecond: number; opensPerSecond: number };
 }
 
-/** One stored usage interval per profile (and per application where `comm` is set). */
-export interface UsageRollup {
-  profileId: number;
-  /** Start of the interval, epoch ms; intervals are `intervalMs` long. */
-  startMs: number;
-  intervalMs: number;
-  comm: string | null;
+/** What a usage interval adds up. All counters, except peakRssBytes (the highest value seen). */
+export interface UsageCounters {
   activeSeconds: number;
   processesStarted: number;
   netTxBytes: number;
@@ -132,4 +127,48 @@ export interface UsageRollup {
   fileReadBytes: number;
   fileWriteBytes: number;
   peakRssBytes: number;
+}
+
+export function zeroUsageCounters(): UsageCounters {
+  return {
+    activeSeconds: 0,
+    processesStarted: 0,
+    netTxBytes: 0,
+    netRxBytes: 0,
+    diskReadBytes: 0,
+    diskWriteBytes: 0,
+    fileReadBytes: 0,
+    fileWriteBytes: 0,
+    peakRssBytes: 0,
+  };
+}
+
+/** One stored usage interval per profile (and per application where `comm` is set). */
+export interface UsageRollup extends UsageCounters {
+  profileId: number;
+  /** Start of the interval, epoch ms; intervals are `intervalMs` long. */
+  startMs: number;
+  intervalMs: number;
+  comm: string | null;
+}
+
+/** Live numbers of a child the monitors have not seen active yet: all zero. */
+export function idleLiveMetrics(profileId: number, timeMs: number): LiveMetrics {
+  return {
+    profileId,
+    timeMs,
+    processes: 0,
+    memory: { rssBytes: 0, peakRssBytes: 0, kmallocBytesPerSecond: 0 },
+    network: { uploadBytesPerSecond: 0, downloadBytesPerSecond: 0, uploadBytes: 0, downloadBytes: 0 },
+    disk: {
+      readBytesPerSecond: 0,
+      writeBytesPerSecond: 0,
+      requests: 0,
+      latencyMeanMs: 0,
+      latencyP50Ms: 0,
+      latencyP95Ms: 0,
+      latencyP99Ms: 0,
+    },
+    files: { readBytesPerSecond: 0, writeBytesPerSecond: 0, opensPerSecond: 0 },
+  };
 }

@@ -5,7 +5,14 @@ import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
-import { NO_LIMITS, type LiveMetrics, type Profile, type UsageRollup } from '../../src/shared/model.js';
+import {
+  NO_LIMITS,
+  idleLiveMetrics,
+  zeroUsageCounters,
+  type LiveMetrics,
+  type Profile,
+  type UsageRollup,
+} from '../../src/shared/model.js';
 import type { HandlerTable, ServerLogger } from '../../src/helper/server/index.js';
 import { HelperError } from '../../src/helper/server/index.js';
 
@@ -34,41 +41,12 @@ export function profile(id: number, name: string): Profile {
 }
 
 export function liveMetrics(profileId: number): LiveMetrics {
-  return {
-    profileId,
-    timeMs: 1_700_000_000_000,
-    processes: 3,
-    memory: { rssBytes: 1e8, peakRssBytes: 2e8, kmallocBytesPerSecond: 10 },
-    network: { uploadBytesPerSecond: 1, downloadBytesPerSecond: 2, uploadBytes: 3, downloadBytes: 4 },
-    disk: {
-      readBytesPerSecond: 0,
-      writeBytesPerSecond: 0,
-      requests: 0,
-      latencyMeanMs: 0,
-      latencyP50Ms: 0,
-      latencyP95Ms: 0,
-      latencyP99Ms: 0,
-    },
-    files: { readBytesPerSecond: 0, writeBytesPerSecond: 0, opensPerSecond: 0 },
-  };
+  return { ...idleLiveMetrics(profileId, 1_700_000_000_000), processes: 3 };
 }
 
 function todayUsage(profileId: number): UsageRollup {
-  return {
-    profileId,
-    startMs: 0,
-    intervalMs: 86_400_000,
-    comm: null,
-    activeSeconds: 3600,
-    processesStarted: 12,
-    netTxBytes: 0,
-    netRxBytes: 0,
-    diskReadBytes: 0,
-    diskWriteBytes: 0,
-    fileReadBytes: 0,
-    fileWriteBytes: 0,
-    peakRssBytes: 0,
-  };
+  const counters = { ...zeroUsageCounters(), activeSeconds: 3600, processesStarted: 12 };
+  return { profileId, startMs: 0, intervalMs: 86_400_000, comm: null, ...counters };
 }
 
 const profilesById = new Map([

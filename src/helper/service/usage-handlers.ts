@@ -1,5 +1,5 @@
 // metrics.live, usage.query and self.status: live numbers and stored rollups, for parents and (their own) children.
-import type { LiveMetrics, UsageRollup } from '../../shared/model.js';
+import { idleLiveMetrics, zeroUsageCounters, type UsageRollup } from '../../shared/model.js';
 import type { HandlerTable } from '../server/index.js';
 import { accountByUid } from '../system/accounts.js';
 import type { HelperContext } from './context.js';
@@ -8,27 +8,6 @@ import { resolveProfile } from './profile-ref.js';
 type UsageHandlers = Pick<HandlerTable, 'metrics.live' | 'usage.query' | 'self.status'>;
 
 const DAY_MS = 86_400_000;
-
-/** A profile the monitors have not seen yet still shows, with zeros. */
-export function idleMetrics(profileId: number, timeMs: number): LiveMetrics {
-  return {
-    profileId,
-    timeMs,
-    processes: 0,
-    memory: { rssBytes: 0, peakRssBytes: 0, kmallocBytesPerSecond: 0 },
-    network: { uploadBytesPerSecond: 0, downloadBytesPerSecond: 0, uploadBytes: 0, downloadBytes: 0 },
-    disk: {
-      readBytesPerSecond: 0,
-      writeBytesPerSecond: 0,
-      requests: 0,
-      latencyMeanMs: 0,
-      latencyP50Ms: 0,
-      latencyP95Ms: 0,
-      latencyP99Ms: 0,
-    },
-    files: { readBytesPerSecond: 0, writeBytesPerSecond: 0, opensPerSecond: 0 },
-  };
-}
 
 /** Local time zone offset at `ms`, so days start at local midnight. */
 const utcOffsetMs = (ms: number) => -new Date(ms).getTimezoneOffset() * 60_000;
@@ -39,38 +18,20 @@ function localMidnight(nowMs: number): number {
   return d.getTime();
 }
 
-function emptyRollup(profileId: number, startMs: number, intervalMs: number): UsageRollup {
-  return {
-    profileId,
-    startMs,
-    intervalMs,
-    comm: null,
-    activeSeconds: 0,
-    processesStarted: 0,
-    netTxBytes: 0,
-    netRxBytes: 0,
-    diskReadBytes: 0,
-    diskWriteBytes: 0,
-    fileReadBytes: 0,
-    fileWriteBytes: 0,
-    peakRssBytes: 0,
-  };
-}
-
 export function usageHandlers(ctx: HelperContext): UsageHandlers {
   const { store, pipeline } = ctx;
 
   const todayOf = (profileId: number, nowMs: number): UsageRollup => {
     const fromMs = localMidnight(nowMs);
     const rows = store.rollups.list({ profileId, fromMs, toMs: nowMs + 1, bucket: 'day', utcOffsetMs: utcOffsetMs(nowMs) });
-    return rows.at(-1) ?? emptyRollup(profileId, fromMs, DAY_MS);
+    return rows.at(-1) ?? { profileId, startMs: fromMs, intervalMs: DAY_MS, comm: null, ...zeroUsageCounters() };
   };
 
   return {
     'metrics.live': ({ profile }) => {
       const now = Date.now();
       const ids = profile === undefined ? store.profiles.list().map((p) => p.id) : [resolveProfile(store, profile).id];
-      return ids.map((id) => pipeline.liveMetrics(id) ?? idleMetrics(id, now));
+      return ids.map((id) => pipeline.liveMetrics(id) ?? idleLiveMetrics(id, now));
     },
 
     'usage.query': ({ profile, sinceMs, untilMs, bucket, byApp }) => {

@@ -1,27 +1,10 @@
 // Turns per-process memory samples (one per process per sample interval, and allocation counters that change on
 // every kmalloc) into at most one memory_events row per process per interval. Pure: no clock, no I/O.
+import type { MemoryEventRow } from '../../shared/event-rows.js';
 import type { MemorySample } from '../../shared/events.js';
 
-export interface MemoryIntervalRow {
-  profileId: number;
-  /** Time of the latest sample folded into the row. */
-  timeMs: number;
-  pid: number;
-  uid: number;
-  comm: string;
-  /** Latest values. */
-  rssBytes: number;
-  vmsBytes: number;
-  sharedBytes: number;
-  swapBytes: number;
-  /** Highest rss seen in the interval (the kernel's peak and every sampled rss). */
-  peakRssBytes: number;
-  /** Sums of the interval's deltas. */
-  kmallocBytes: number;
-  kfreeBytes: number;
-  pageAllocBytes: number;
-  pageFreeBytes: number;
-}
+/** A memory_events row before it has an id: latest gauges, the interval's peak rss and allocation sums. */
+export type MemoryIntervalRow = Omit<MemoryEventRow, 'id'>;
 
 interface PidState {
   open: { startMs: number; row: MemoryIntervalRow } | null;

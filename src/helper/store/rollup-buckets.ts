@@ -1,23 +1,14 @@
 // Folds usage deltas into fixed wall-clock buckets (per profile and per application) in memory, so high-rate
 // samples cost one upsert per bucket per flush rather than one row each. Pure: no clock, no I/O.
 
+import { zeroUsageCounters, type UsageCounters } from '../../shared/model.js';
+
 export const DEFAULT_ROLLUP_INTERVAL_MS = 60_000;
 
 /** The comm under which whole-profile totals are kept. */
 export const PROFILE_TOTAL_COMM = '';
 
-export interface UsageCounters {
-  activeSeconds: number;
-  processesStarted: number;
-  netTxBytes: number;
-  netRxBytes: number;
-  diskReadBytes: number;
-  diskWriteBytes: number;
-  fileReadBytes: number;
-  fileWriteBytes: number;
-  /** Not a counter: the bucket keeps the highest value it is given. */
-  peakRssBytes: number;
-}
+export type { UsageCounters } from '../../shared/model.js';
 
 export type UsageDelta = Partial<UsageCounters>;
 
@@ -96,26 +87,13 @@ export class RollupAccumulator {
     const key = `${profileId}:${startMs}:${comm}`;
     let bucket = this.buckets.get(key);
     if (!bucket) {
-      bucket = { profileId, startMs, intervalMs: this.intervalMs, comm, ...zeroCounters() };
+      bucket = { profileId, startMs, intervalMs: this.intervalMs, comm, ...zeroUsageCounters() };
       this.buckets.set(key, bucket);
     }
     return bucket;
   }
 }
 
-export function zeroCounters(): UsageCounters {
-  return {
-    activeSeconds: 0,
-    processesStarted: 0,
-    netTxBytes: 0,
-    netRxBytes: 0,
-    diskReadBytes: 0,
-    diskWriteBytes: 0,
-    fileReadBytes: 0,
-    fileWriteBytes: 0,
-    peakRssBytes: 0,
-  };
-}
 
 function addInto(target: UsageCounters, delta: UsageDelta): void {
   for (const field of ADDITIVE_FIELDS) {
