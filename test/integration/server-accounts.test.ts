@@ -7,17 +7,15 @@ import { startServer, type ChildProfile, type HelperServer } from '../../src/hel
 import {
   dummyHandlers,
   ensureGroup,
-  ensureUser,
   liveMetrics,
   makeSocketDir,
   recordingLogger,
   removeDir,
   removeGroup,
-  removeUser,
   runClientAs,
   writeClientScript,
-  type TestAccount,
 } from './server-support.js';
+import { createTestAccount, removeTestAccount, type TestAccount } from '../support/accounts.js';
 
 const PARENTS_GROUP = 'dots-family-test';
 const CHILD = 'dots-test-child1';
@@ -37,9 +35,9 @@ const watchedAccounts = new Map<number, ChildProfile>();
 
 beforeAll(async () => {
   parentsGid = ensureGroup(PARENTS_GROUP);
-  child = ensureUser(CHILD);
-  stranger = ensureUser(STRANGER);
-  parent = ensureUser(PARENT, [PARENTS_GROUP]);
+  child = createTestAccount(CHILD);
+  stranger = createTestAccount(STRANGER);
+  parent = createTestAccount(PARENT, [PARENTS_GROUP]);
   watchedAccounts.set(child.uid, { profileId: 7, profileName: 'Sam' });
   dir = makeSocketDir();
   socketPath = join(dir, 'run', 'helper.sock');
@@ -54,7 +52,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.close();
-  for (const name of [CHILD, STRANGER, PARENT]) removeUser(name);
+  for (const name of [CHILD, STRANGER, PARENT]) removeTestAccount(name);
   removeGroup(PARENTS_GROUP);
   if (dir) removeDir(dir);
 });

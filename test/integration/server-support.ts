@@ -114,29 +114,6 @@ export function ensureGroup(name: string): number {
   return Number(execFileSync('getent', ['group', name], { encoding: 'utf8' }).split(':')[2]);
 }
 
-export interface TestAccount {
-  name: string;
-  uid: number;
-  gid: number;
-}
-
-export function ensureUser(name: string, supplementaryGroups: string[] = []): TestAccount {
-  const extra = supplementaryGroups.length > 0 ? ['-G', supplementaryGroups.join(',')] : [];
-  runIgnoringExists('useradd', ['-M', '-s', '/usr/sbin/nologin', ...extra, name]);
-  if (supplementaryGroups.length > 0) execFileSync('usermod', ['-aG', supplementaryGroups.join(','), name]);
-  const uid = Number(execFileSync('id', ['-u', name], { encoding: 'utf8' }).trim());
-  const gid = Number(execFileSync('id', ['-g', name], { encoding: 'utf8' }).trim());
-  return { name, uid, gid };
-}
-
-export function removeUser(name: string): void {
-  try {
-    execFileSync('userdel', [name], { stdio: 'pipe' });
-  } catch {
-    // already gone
-  }
-}
-
 export function removeGroup(name: string): void {
   try {
     execFileSync('groupdel', [name], { stdio: 'pipe' });
