@@ -16,5 +16,12 @@ export default defineConfig({
     // No inline scripts: the CSP allows script-src 'self' only.
     modulePreload: { polyfill: false },
     chunkSizeWarningLimit: 800,
+    rollupOptions: {
+      onwarn(warning, warn) {
+        // zod ships /* @__PURE__ */ comments in places rollup cannot use; harmless, and not ours to fix.
+        if (warning.code === 'INVALID_ANNOTATION' && warning.id?.includes('/node_modules/zod/')) return;
+        warn(warning);
+      },
+    },
   },
 });

@@ -62,11 +62,27 @@ export function formatAlertQuantity(value: number, unit: string): string {
   }
 }
 
+type Measurement = Pick<Alert, 'measured' | 'limit' | 'unit' | 'kind'>;
+
+/**
+ * Measured and limit as text. When rounding would make them read the same ("200 MB (limit 200 MB)") while the
+ * measurement is over, the measurement is given with its decimals in the alert's own unit ("200.42 MB").
+ */
+export function alertQuantities(alert: Measurement): { measured: string; limit: string } {
+  const limit = formatAlertQuantity(alert.limit, alert.unit);
+  let measured = formatAlertQuantity(alert.measured, alert.unit);
+  if (measured === limit && alert.measured !== alert.limit && Number.isFinite(alert.measured)) {
+    measured = `${alert.measured.toLocaleString('en-US', { maximumFractionDigits: 2 })} ${alert.unit}`.trim();
+  }
+  return { measured, limit };
+}
+
 /** "312 MB (limit 200 MB)", or null when the alert carries no measurement (a blocked app). */
-export function measuredAgainstLimit(alert: Pick<Alert, 'measured' | 'limit' | 'unit' | 'kind'>): string | null {
+export function measuredAgainstLimit(alert: Measurement): string | null {
   if (alert.kind === 'blocked_app') return null;
   if (alert.measured === 0 && alert.limit === 0) return null;
-  return `${formatAlertQuantity(alert.measured, alert.unit)} (limit ${formatAlertQuantity(alert.limit, alert.unit)})`;
+  const { measured, limit } = alertQuantities(alert);
+  return `${measured} (limit ${limit})`;
 }
 
 /** One sentence about the alert for a child: "Lily: node was stopped for using too much memory — 312 MB (limit 200 MB)." */

@@ -20,9 +20,13 @@ export function iconsDir(location: AppLocation): string {
     : path.join(location.appPath, 'resources', 'icons');
 }
 
-/** The helper's entry point: unpacked next to the app when packaged (it runs as root outside the asar). */
+/**
+ * The helper's entry point. Packaged, electron-builder.yml copies it outside the asar (it runs as root, from plain
+ * files) as resources/helper/{package.json, dist/helper, dist/shared, build/bpf, node_modules}: the same relative
+ * layout as a checkout, so the helper finds its package.json and BPF objects the same way in both.
+ */
 export function helperEntryPath(location: AppLocation): string {
   return location.isPackaged
-    ? path.join(location.resourcesPath, 'helper', 'helper', 'cli.js')
+    ? path.join(location.resourcesPath, 'helper', 'dist', 'helper', 'cli.js')
     : path.join(location.appPath, 'dist', 'helper', 'cli.js');
 }

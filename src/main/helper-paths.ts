@@ -1,7 +1,7 @@
 // Where the installed helper lives and listens. The packaged systemd unit uses the same paths.
 
 export const DEFAULT_SOCKET_PATH = '/run/dots-family/helper.sock';
-export const DEFAULT_DB_PATH = '/var/lib/dots-family/dots-family.db';
+export const DEFAULT_DB_PATH = '/var/lib/dots-family/dots.db';
 export const HELPER_LOG_PATH = '/var/log/dots-family-helper.log';
 
 export const SYSTEMD_UNIT_NAME = 'dots-family-helper';
@@ -11,8 +11,8 @@ export const SYSTEMD_UNIT_PATHS = [
   '/usr/lib/systemd/system/dots-family-helper.service',
 ] as const;
 
-/** DOTS_HELPER_SOCKET overrides the socket (development, tests); nothing else is configurable from outside. */
+/** DOTS_SOCKET (as the helper reads it) overrides the socket (development, tests); nothing else is configurable from outside. */
 export function socketPathFrom(env: Readonly<Record<string, string | undefined>>): string {
-  const fromEnv = env.DOTS_HELPER_SOCKET;
+  const fromEnv = env.DOTS_SOCKET;
   return fromEnv && fromEnv.startsWith('/') ? fromEnv : DEFAULT_SOCKET_PATH;
 }

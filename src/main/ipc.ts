@@ -1,19 +1,10 @@
-// The IPC surface behind the preload: four invoke channels and two sends. Every call is checked (sender, method,
-// params) before it reaches the helper.
+// The IPC surface behind the preload: AppCore's invoke channels, answered only for the app's own page, and its
+// forwarded pushes and state changes sent to the window.
 
 import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
-import { pushes, type MethodName, type ParamsOf, type PushMessage } from '../shared/protocol.js';
-import type { HelperConnection } from './helper-connection.js';
-import { isTrustedSender, validateCall } from './ipc-validation.js';
-import { DOTS_CHANNELS, type CallOutcome, type ConnectionState, type PushFrame, type StartHelperOutcome } from './preload-api.js';
-
-export interface IpcOptions {
-  connection: HelperConnection;
-  window(): BrowserWindow | null;
-  startHelper(): Promise<StartHelperOutcome>;
-  /** After a call succeeded (main keeps its alert tally in step with acknowledgements). */
-  afterCall(method: MethodName, params: unknown): void;
-}
+import { INVOKE_CHANNELS, type AppCore } from './app-core.js';
+import { isTrustedSender } from './ipc-validation.js';
+import type { CallOutcome } from './preload-api.js';
 
 function trusted(event: IpcMainInvokeEvent): boolean {
   const frame = event.senderFrame;
@@ -22,44 +13,16 @@ function trusted(event: IpcMainInvokeEvent): boolean {
 
 const untrusted: CallOutcome = { ok: false, error: { code: 'rejected', message: 'not the DOTS Family window' } };
 
-export function registerIpc(options: IpcOptions): () => void {
-  const { connection } = options;
-
-  ipcMain.handle(DOTS_CHANNELS.call, async (event, method: unknown, params: unknown): Promise<CallOutcome> => {
-    if (!trusted(event)) return untrusted;
-    const checked = validateCall(method, params);
-    if (!checked.ok) return checked;
-    const outcome = await connection.call(checked.method, checked.params as ParamsOf<MethodName>);
-    if (outcome.ok) options.afterCall(checked.method, checked.params);
-    return outcome as CallOutcome;
+export function registerIpc(core: AppCore, window: () => BrowserWindow | null): () => void {
+  for (const channel of INVOKE_CHANNELS) {
+    ipcMain.handle(channel, (event, ...args: unknown[]) => (trusted(event) ? core.invoke(channel, args) : untrusted));
+  }
+  const stopForwarding = core.forwardTo((channel, payload) => {
+    const target = window();
+    if (target && !target.isDestroyed()) target.webContents.send(channel, payload);
   });
-
-  ipcMain.handle(DOTS_CHANNELS.connectionGet, (event): ConnectionState | null =>
-    trusted(event) ? connection.state : null,
-  );
-
-  ipcMain.handle(DOTS_CHANNELS.startHelper, async (event): Promise<StartHelperOutcome> => {
-    if (!trusted(event)) return { ok: false, message: 'not the DOTS Family window' };
-    const outcome = await options.startHelper();
-    if (outcome.ok) connection.retryNow();
-    return outcome;
-  });
-
-  const send = (channel: string, payload: unknown) => {
-    const window = options.window();
-    if (window && !window.isDestroyed()) window.webContents.send(channel, payload);
-  };
-  const stopState = connection.onState((state) => send(DOTS_CHANNELS.connection, state));
-  const stopPush = connection.onPush((message: PushMessage) => {
-    const frame: PushFrame = { ...message, topic: pushes[message.push].topic } as PushFrame;
-    send(DOTS_CHANNELS.push, frame);
-  });
-
   return () => {
-    stopState();
-    stopPush();
-    for (const channel of [DOTS_CHANNELS.call, DOTS_CHANNELS.connectionGet, DOTS_CHANNELS.startHelper]) {
-      ipcMain.removeHandler(channel);
-    }
+    stopForwarding();
+    for (const channel of INVOKE_CHANNELS) ipcMain.removeHandler(channel);
   };
 }

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connect } from '../shared/client/helper-client.js';
-import { AlertWatch } from './alert-watch.js';
+import { AppCore } from './app-core.js';
 import { helperEntryPath, iconsDir, rendererRoot, type AppLocation } from './app-paths.js';
 import { HelperConnection } from './helper-connection.js';
 import { decideHelperStart, type LauncherEnvironment } from './helper-launcher.js';
@@ -77,7 +77,7 @@ async function run(): Promise<void> {
     openAlerts: () => openWindow('#/alerts'),
     quit: () => app.quit(),
   });
-  const refreshTray = () => tray.update(trayPresentation(alerts.tally.count, connection.state.state));
+  const refreshTray = () => tray.update(trayPresentation(core.alerts.tally.count, connection.state.state));
 
   const notify = (notice: Notice) => {
     if (!Notification.isSupported()) return;
@@ -91,24 +91,14 @@ async function run(): Promise<void> {
     notification.show();
   };
 
-  const alerts = new AlertWatch({
-    call: (method, params) => connection.call(method, params),
-    notify,
-    changed: refreshTray,
-  });
-
-  connection.onState(refreshTray);
-  connection.onConnected(() => void alerts.connected());
-  connection.onPush((message) => {
-    if (message.push === 'alert') void alerts.received(message.data);
-  });
-
-  registerIpc({
+  const core = new AppCore({
     connection,
-    window: () => window,
     startHelper: () => startHelperWithPrompt(launcher),
-    afterCall: (method) => void alerts.afterCall(method),
+    notify,
+    alertsChanged: () => refreshTray(),
   });
+  connection.onState(() => refreshTray());
+  registerIpc(core, () => window);
 
   app.on('second-instance', () => openWindow());
   app.on('activate', () => openWindow());

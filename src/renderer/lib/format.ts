@@ -10,7 +10,7 @@ const dateTimeFormat = new Intl.DateTimeFormat(undefined, {
   hour: '2-digit',
   minute: '2-digit',
 });
-const dayFormat = new Intl.DateTimeFormat(undefined, { weekday: 'short', month: 'short', day: 'numeric' });
+const dayFormat = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric' });
 const hourFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 
 export function formatTime(ms: number): string {
@@ -60,9 +60,9 @@ export function formatBitsFromBytesPerSecond(bytesPerSecond: number): string {
 
 export { formatBytes };
 
-/** Active seconds → "2h 5m", "45m", "30 s". */
+/** Active seconds → "2h 5m", "45m", "30s". */
 export function formatActiveTime(seconds: number): string {
-  if (seconds < 60) return `${Math.round(seconds)} s`;
+  if (seconds < 60) return `${Math.round(seconds)}s`;
   const minutes = Math.round(seconds / 60);
   const hours = Math.floor(minutes / 60);
   const rest = minutes % 60;

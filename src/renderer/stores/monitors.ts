@@ -15,6 +15,13 @@ export const MONITOR_LABELS: Readonly<Record<MonitorName, { title: string; watch
   'disk-io-monitor': { title: 'Disk I/O', watches: 'disk reads, writes and their latency' },
 };
 
+export const MONITOR_STATE_LABELS: Readonly<Record<MonitorStatus['state'], string>> = {
+  ok: 'OK',
+  degraded: 'Degraded',
+  failed: 'Failed',
+  disabled: 'Disabled',
+};
+
 function inCanonicalOrder(list: readonly MonitorStatus[]): MonitorStatus[] {
   return [...list].sort((a, b) => MONITOR_NAMES.indexOf(a.name) - MONITOR_NAMES.indexOf(b.name));
 }

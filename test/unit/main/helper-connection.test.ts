@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { HelperConnection, toCallError, validPush, type HelperClientLike } from '../../../src/main/helper-connection.js';
+import { HelperConnection, toCallError, validPush } from '../../../src/main/helper-connection.js';
 import type { ConnectionState, HelperStartAdvice } from '../../../src/main/preload-api.js';
 import { ReconnectPolicy } from '../../../src/main/reconnect-policy.js';
 import {
@@ -8,52 +8,10 @@ import {
   HelperUnreachableError,
 } from '../../../src/shared/client/helper-client.js';
 import type { PushMessage, SelfStatus } from '../../../src/shared/protocol.js';
-import { alert } from './fixtures.js';
+import { FakeClient, alert } from './fixtures.js';
 
 const SOCKET = '/run/dots-family/helper.sock';
-const ADMIN: SelfStatus = { role: 'admin', uid: 0, username: 'root', via: 'root' };
 const PROMPT: HelperStartAdvice = { kind: 'prompt', helperPath: '/opt/helper/cli.js' };
-
-class FakeClient implements HelperClientLike {
-  connected = true;
-  subscribedTopics: string[] = [];
-  pushListener: ((message: PushMessage) => void) | null = null;
-  private disconnect: ((error: Error | null) => void) | null = null;
-  calls: Array<[string, unknown]> = [];
-
-  constructor(private readonly self: SelfStatus | Error = ADMIN) {}
-
-  async call(method: string, params: unknown): Promise<never> {
-    this.calls.push([method, params]);
-    if (method === 'self.status') {
-      if (this.self instanceof Error) throw this.self;
-      return this.self as never;
-    }
-    if (method === 'profiles.list') return [] as never;
-    if (method === 'alerts.ack') throw new HelperRequestError('not_found', 'no alert 99', method);
-    throw new Error(`unexpected ${method}`);
-  }
-
-  async subscribe(topics: readonly string[], listener: (message: PushMessage) => void) {
-    this.subscribedTopics = [...topics];
-    this.pushListener = listener;
-    return async () => undefined;
-  }
-
-  onDisconnect(listener: (error: Error | null) => void) {
-    this.disconnect = listener;
-    return () => undefined;
-  }
-
-  async close() {
-    this.connected = false;
-  }
-
-  drop(error: Error) {
-    this.connected = false;
-    this.disconnect?.(error);
-  }
-}
 
 function harness(connectResults: Array<FakeClient | Error>) {
   const timers: Array<{ callback: () => void; delayMs: number }> = [];

@@ -8,7 +8,7 @@ import {
 } from '../../../src/main/helper-launcher.js';
 
 const EXE = '/opt/DOTS Family/dots-family';
-const ENTRY = '/opt/DOTS Family/resources/helper/helper/cli.js';
+const ENTRY = '/opt/DOTS Family/resources/helper/dist/helper/cli.js';
 
 function env(existing: string[], overrides: Partial<LauncherEnvironment> = {}): LauncherEnvironment {
   const files = new Set(existing);
@@ -50,7 +50,7 @@ describe('helperStartCommand', () => {
   it('is a fixed command line: detached, run by the app executable as Node, fixed paths, logged', () => {
     expect(helperStartCommand(env([ENTRY]))).toBe(
       "setsid -f env ELECTRON_RUN_AS_NODE=1 '/opt/DOTS Family/dots-family' " +
-        "'/opt/DOTS Family/resources/helper/helper/cli.js' --db '/var/lib/dots-family/dots-family.db' " +
+        "'/opt/DOTS Family/resources/helper/dist/helper/cli.js' --db '/var/lib/dots-family/dots.db' " +
         "--socket '/run/dots-family/helper.sock' </dev/null >>'/var/log/dots-family-helper.log' 2>&1",
     );
   });

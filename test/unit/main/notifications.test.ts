@@ -64,6 +64,13 @@ describe('alert wording', () => {
     expect(formatAlertQuantity(value, unit)).toBe(text);
   });
 
+  it('gives the measurement its decimals when rounding would make it read like the limit', () => {
+    expect(alertSentence(alert({ measured: 200.4216, limit: 200 }), 'Lily')).toBe(
+      'Lily: node was stopped for using too much memory — 200.42 MB (limit 200 MB).',
+    );
+    expect(alertSentence(alert({ measured: 200, limit: 200 }), 'Lily')).toContain('200 MB (limit 200 MB)');
+  });
+
   it('leaves the numbers out of a blocked-app sentence', () => {
     expect(alertSentence(alert({ kind: 'blocked_app', comm: 'steam', measured: 0, limit: 0, unit: '' }), 'Sam')).toBe(
       'Sam: steam was blocked.',

@@ -152,7 +152,7 @@ describe('dashboard', () => {
     const w = await mountApp();
     const row = w.get('.monitor-health tbody tr');
     expect(row.text()).toContain('Memory');
-    expect(row.text()).toContain('degraded');
+    expect(row.text()).toContain('Degraded');
     expect(row.text()).toContain('3.3/s');
     expect(row.text()).toContain('12');
   });
@@ -168,5 +168,14 @@ describe('navigation', () => {
       expect(byTestId(w, `nav-${view}`).attributes('aria-current')).toBe('page');
       expect(location.hash).toBe(`#/${view}`);
     }
+  });
+});
+
+describe('first launch without a helper', () => {
+  it('explains once for the whole dashboard, not once per section', async () => {
+    dots.state = { state: 'helper-not-running', detail: null, nextAttemptAtMs: null, start: null };
+    const w = await mountApp('#/dashboard');
+    expect(w.findAll('[data-testid="connection-panel"]')).toHaveLength(1);
+    expect(w.find('#children-heading').exists()).toBe(false);
   });
 });

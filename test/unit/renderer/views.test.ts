@@ -279,14 +279,14 @@ describe('monitors', () => {
     dots.on('monitors.enable', (p) => monitor(p.name as MonitorStatus['name'], 'ok'));
     const w = await mountApp('#/monitors');
     const network = get(w, 'monitor-network-monitor');
-    expect(network.text()).toContain('degraded');
+    expect(network.text()).toContain('Degraded');
     expect(network.text()).toContain('kernel lacks tracepoint sock:sock_send_length');
     expect(network.text()).toContain('4 / 5');
     expect(network.text()).toContain('42/s');
     await network.get('button').trigger('click');
     await flush();
     expect(dots.callsOf('monitors.disable')).toEqual([{ name: 'network-monitor' }]);
-    expect(get(w, 'monitor-network-monitor').text()).toContain('disabled');
+    expect(get(w, 'monitor-network-monitor').text()).toContain('Disabled');
     await get(w, 'monitor-disk-io-monitor').get('button').trigger('click');
     await flush();
     expect(dots.callsOf('monitors.enable')).toEqual([{ name: 'disk-io-monitor' }]);
