@@ -1,6 +1,6 @@
 // The preload: runs sandboxed (CommonJS, may require only 'electron') and exposes exactly one object to the page,
 // window.dots. Everything it does is forward to main over four channels; it holds no logic worth testing apart
-// from "nothing else leaks", which test/unit/main/preload.test.ts checks on the built file.
+// from "nothing else leaks", which test/unit/main/preload.test.ts checks on the compiled script in a sandbox-like vm.
 
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import type {
