@@ -3,7 +3,7 @@
 // the backlog that was there when the app started, and not a flood: past a burst, one summary instead.
 
 import type { Alert } from '../shared/model.js';
-import { ALERT_KIND_LABELS, alertSentence } from './alert-wording.js';
+import { ALERT_KIND_LABELS, alertSentence } from '../shared/alert-wording.js';
 
 export interface Notice {
   /** The alert a click opens; null for a summary notice (opens the Alerts list). */

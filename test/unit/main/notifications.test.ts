@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ALERT_KIND_LABELS, alertSentence, formatAlertQuantity } from '../../../src/main/alert-wording.js';
+import { ALERT_KIND_LABELS, alertSentence, formatAlertQuantity } from '../../../src/shared/alert-wording.js';
 import { AlertNotifier } from '../../../src/main/notifications.js';
 import { ALERT_KINDS } from '../../../src/shared/protocol.js';
 import { alert } from './fixtures.js';
