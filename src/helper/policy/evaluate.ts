@@ -60,6 +60,19 @@ const round2 = (n: number) => Math.round(n * 100) / 100;
 const mb = (bytes: number) => round2(bytes / BYTES_PER_MB);
 const basename = (file: string) => file.slice(file.lastIndexOf('/') + 1) || file;
 
+/**
+ * Megabytes with just enough decimals (up to 3) to read as above the limit: the kernel kills as soon as a process
+ * crosses it, so the overshoot is often a few kilobytes and "100 MB, over the 100 MB limit" would read as a bug.
+ */
+function mbAbove(bytes: number, limitBytes: number): number {
+  for (const decimals of [0, 1, 2, 3]) {
+    const scale = 10 ** decimals;
+    const value = Math.round((bytes / BYTES_PER_MB) * scale) / scale;
+    if (value > limitBytes / BYTES_PER_MB) return value;
+  }
+  return Math.round((bytes / BYTES_PER_MB) * 1000) / 1000;
+}
+
 function mean(values: number[]): number {
   return values.length ? values.reduce((a, b) => a + b, 0) / values.length : 0;
 }
@@ -91,9 +104,9 @@ function memoryKills(input: PolicyInput, events: MonitorEvent[]): Breach[] {
       severity: 'warning',
       subject: e.comm,
       message:
-        `${e.comm} (pid ${e.pid}) was stopped: it used ${mb(e.rssBytes)} MB of memory, ` +
+        `${e.comm} (pid ${e.pid}) was stopped: it used ${mbAbove(e.rssBytes, e.limitBytes)} MB of memory, ` +
         `over the ${mb(e.limitBytes)} MB limit`,
-      measured: mb(e.rssBytes),
+      measured: mbAbove(e.rssBytes, e.limitBytes),
       limit: mb(e.limitBytes),
       unit: 'MB',
       pid: e.pid,

@@ -56,6 +56,15 @@ describe('evaluatePolicy', () => {
     expect(evaluatePolicy(input({}, { events: [kill], metrics: [metrics({ disk: { requests: 100, latencyP95Ms: 900 } })] }))).toEqual([]);
   });
 
+  it('shows a kill just over the limit with enough decimals to read as over it', () => {
+    const kill: MemoryLimitKillEvent = { type: 'memory_limit_kill', ...origin, rssBytes: 200_004_096, limitBytes: 200e6 };
+    const [breach] = evaluatePolicy(
+      input({ memory: { max_allocation_mb: null, max_process_memory_mb: 200 } }, { events: [kill] }),
+    );
+    expect(breach?.measured).toBe(200.004);
+    expect(breach?.message).toContain('used 200.004 MB of memory, over the 200 MB limit');
+  });
+
   it('reports a memory-limit kill with the process, its rss and the limit in MB', () => {
     const kill: MemoryLimitKillEvent = { type: 'memory_limit_kill', ...origin, rssBytes: 200_123_456, limitBytes: 200e6 };
     const other = { ...kill, profileId: PROFILE + 1 };
@@ -68,8 +77,8 @@ describe('evaluatePolicy', () => {
         profileId: PROFILE,
         severity: 'warning',
         subject: 'game',
-        message: 'game (pid 321) was stopped: it used 200.12 MB of memory, over the 200 MB limit',
-        measured: 200.12,
+        message: 'game (pid 321) was stopped: it used 200.1 MB of memory, over the 200 MB limit',
+        measured: 200.1,
         limit: 200,
         unit: 'MB',
         pid: 321,
