@@ -3,6 +3,7 @@ import type { HandlerTable } from '../server/index.js';
 import type { HelperContext } from './context.js';
 import { asProtocolErrors } from './errors.js';
 import { resolveProfile } from './profile-ref.js';
+import { MAX_EVENT_QUERY_LIMIT } from '../store/events.js';
 
 type EventHandlers = Pick<HandlerTable, 'events.query'>;
 
@@ -15,9 +16,12 @@ export function eventHandlers(ctx: HelperContext): EventHandlers {
       asProtocolErrors(() => {
         const profileId = resolveProfile(store, profile).id;
         const toMs = untilMs ?? Date.now() + 1;
-        // One more than asked tells whether there is more.
-        const rows = store.events.list({ profileId, table, fromMs: sinceMs ?? toMs - DAY_MS, toMs, limit: limit + 1 });
-        return { rows: rows.slice(0, limit), hasMore: rows.length > limit };
+        // One more than asked tells whether there is more; at the store's maximum (which is the protocol's) it
+        // cannot be asked for one more, so a full page says "maybe more".
+        const probe = Math.min(limit + 1, MAX_EVENT_QUERY_LIMIT);
+        const rows = store.events.list({ profileId, table, fromMs: sinceMs ?? toMs - DAY_MS, toMs, limit: probe });
+        const hasMore = rows.length > limit || (probe === limit && rows.length === limit);
+        return { rows: rows.slice(0, limit), hasMore };
       }),
   };
 }
