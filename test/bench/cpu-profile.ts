@@ -1,0 +1,87 @@
+// Where the helper's own CPU time goes: V8's --cpu-prof output (.cpuprofile), summarised as self time per area of
+// the helper (ring buffer + decoding, pipeline, SQLite, socket, GC) and the top functions. Native time inside a
+// koffi call (libbpf, the map syscalls) is counted in the JS function that made the call.
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  hitCount?: number;
+}
+
+interface CpuProfile {
+  nodes: ProfileNode[];
+  startTime: number;
+  endTime: number;
+  samples?: number[];
+}
+
+export interface CpuProfileSummary {
+  profiles: number;
+  /** Sampled time, idle excluded. */
+  busyMs: number;
+  byArea: Array<{ area: string; ms: number; percent: number }>;
+  topFunctions: Array<{ name: string; where: string; ms: number; percent: number }>;
+}
+
+const AREAS: Array<[RegExp, string]> = [
+  [/src\/helper\/bpf\/(ring-buffer|decoders|struct-layout|ip-address)/, 'ring buffer + decoding'],
+  [/src\/helper\/bpf\//, 'BPF maps (sampling, sweep, status)'],
+  [/src\/helper\/pipeline\//, 'pipeline'],
+  [/src\/helper\/store\/|better-sqlite3/, 'SQLite store'],
+  [/src\/helper\/policy\//, 'policy'],
+  [/src\/helper\/(server|service)\/|src\/shared\//, 'socket + protocol'],
+  [/node_modules\/(tsx|esbuild|get-tsconfig)|^node:internal\/modules/, 'module loading (tsx)'],
+];
+
+function areaOf(node: ProfileNode): string {
+  const { functionName, url } = node.callFrame;
+  if (functionName === '(garbage collector)') return 'garbage collection';
+  if (functionName === '(program)') return 'native / unattributed';
+  for (const [pattern, area] of AREAS) if (pattern.test(url)) return area;
+  return url.startsWith('node:') || url === '' ? 'node runtime' : 'other';
+}
+
+export function summariseCpuProfiles(dir: string, top = 12): CpuProfileSummary | null {
+  let files: string[];
+  try {
+    files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
+  } catch {
+    return null;
+  }
+  if (files.length === 0) return null;
+  const byArea = new Map<string, number>();
+  const byFunction = new Map<string, { name: string; where: string; ms: number }>();
+  let busyMs = 0;
+  for (const file of files) {
+    const profile = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as CpuProfile;
+    const totalHits = profile.nodes.reduce((n, node) => n + (node.hitCount ?? 0), 0);
+    const msPerHit = totalHits ? (profile.endTime - profile.startTime) / 1000 / totalHits : 0;
+    for (const node of profile.nodes) {
+      if (!node.hitCount || node.callFrame.functionName === '(idle)') continue;
+      const ms = node.hitCount * msPerHit;
+      busyMs += ms;
+      const area = areaOf(node);
+      byArea.set(area, (byArea.get(area) ?? 0) + ms);
+      const where = `${node.callFrame.url.replace(/^.*\/(src|node_modules)\//, '$1/')}:${node.callFrame.lineNumber + 1}`;
+      const name = node.callFrame.functionName || '(anonymous)';
+      const key = `${name}@${where}`;
+      const entry = byFunction.get(key) ?? { name, where, ms: 0 };
+      entry.ms += ms;
+      byFunction.set(key, entry);
+    }
+  }
+  const percent = (ms: number) => (busyMs ? (ms * 100) / busyMs : 0);
+  return {
+    profiles: files.length,
+    busyMs,
+    byArea: [...byArea]
+      .map(([area, ms]) => ({ area, ms, percent: percent(ms) }))
+      .sort((a, b) => b.ms - a.ms),
+    topFunctions: [...byFunction.values()]
+      .sort((a, b) => b.ms - a.ms)
+      .slice(0, top)
+      .map((f) => ({ ...f, percent: percent(f.ms) })),
+  };
+}

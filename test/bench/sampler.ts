@@ -1,0 +1,140 @@
+// Samples a running helper once a second — its CPU %, RSS, records/s delivered by all monitors, drops and the
+// PENDING_IO size — into a timeline for the chart, and measures windows (one workload) from snapshots taken at the
+// window's start and end.
+import type { MonitorStatus } from '../../src/shared/events.js';
+import type { HelperProcess } from './helper-process.js';
+import { processCpuMs, processRssBytes, processRunQueueWaitMs } from './probes.js';
+import { max, median, ratePerSecond } from './stats.js';
+
+export interface Sample {
+  /** Since the start of the whole benchmark run. */
+  tMs: number;
+  phase: string;
+  rssBytes: number;
+  /** Of one core, over the last interval. */
+  cpuPercent: number;
+  recordsPerSecond: number;
+  /** Cumulative drops of all monitors since the helper started. */
+  recordsDropped: number;
+  pendingIoEntries: number | null;
+}
+
+interface Snapshot {
+  atMs: number;
+  cpuMs: number;
+  waitMs: number;
+  statuses: MonitorStatus[];
+}
+
+export interface MonitorDelta {
+  records: number;
+  dropped: number;
+  recordsPerSecond: number;
+}
+
+export interface WindowResult {
+  seconds: number;
+  helperCpuPercent: number;
+  /** Time the helper's threads were runnable but waiting for a CPU, in % of the window: starvation. */
+  helperRunQueueWaitPercent: number;
+  helperRssMaxBytes: number;
+  recordsPerSecond: number;
+  recordsDropped: number;
+  byMonitor: Record<string, MonitorDelta>;
+  pendingIoPeak: number | null;
+  pendingIoMedian: number | null;
+}
+
+const sum = (statuses: MonitorStatus[], field: 'recordsSubmitted' | 'recordsDropped') =>
+  statuses.reduce((n, s) => n + s[field], 0);
+
+export class Sampler {
+  readonly samples: Sample[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private running = false;
+  private last: Snapshot | null = null;
+  private ticking: Promise<void> = Promise.resolve();
+  phase = '';
+
+  constructor(
+    private readonly helper: HelperProcess,
+    private readonly runStartMs: number,
+    private readonly intervalMs = 1000,
+  ) {}
+
+  private async snapshot(): Promise<Snapshot> {
+    const cpuMs = processCpuMs(this.helper.pid);
+    const waitMs = processRunQueueWaitMs(this.helper.pid);
+    return { atMs: Date.now(), cpuMs, waitMs, statuses: await this.helper.monitorStatuses() };
+  }
+
+  start(): void {
+    this.running = true;
+    const loop = () => {
+      if (!this.running) return;
+      this.ticking = this.tick().finally(() => {
+        if (this.running) this.timer = setTimeout(loop, this.intervalMs);
+      });
+    };
+    loop();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.timer) clearTimeout(this.timer);
+    await this.ticking;
+  }
+
+  private async tick(): Promise<void> {
+    const now = await this.snapshot();
+    const previous = this.last;
+    this.last = now;
+    if (!previous) return;
+    const elapsedMs = now.atMs - previous.atMs;
+    this.samples.push({
+      tMs: now.atMs - this.runStartMs,
+      phase: this.phase,
+      rssBytes: processRssBytes(this.helper.pid),
+      cpuPercent: (ratePerSecond(previous.cpuMs, now.cpuMs, elapsedMs) / 1000) * 100,
+      recordsPerSecond: ratePerSecond(sum(previous.statuses, 'recordsSubmitted'), sum(now.statuses, 'recordsSubmitted'), elapsedMs),
+      recordsDropped: sum(now.statuses, 'recordsDropped'),
+      pendingIoEntries: this.helper.pendingIo?.size() ?? null,
+    });
+  }
+
+  /** Measures what happens between now and the returned function's call. */
+  async window(phase: string): Promise<() => Promise<WindowResult>> {
+    this.phase = phase;
+    const begin = await this.snapshot();
+    return async () => {
+      const end = await this.snapshot();
+      const elapsedMs = end.atMs - begin.atMs;
+      const inside = this.samples.filter((s) => s.phase === phase && s.tMs >= begin.atMs - this.runStartMs);
+      const pending = [...inside.map((s) => s.pendingIoEntries), this.helper.pendingIo?.size() ?? null].filter(
+        (n): n is number => n !== null,
+      );
+      const byMonitor: Record<string, MonitorDelta> = {};
+      for (const after of end.statuses) {
+        const before = begin.statuses.find((s) => s.name === after.name);
+        const records = after.recordsSubmitted - (before?.recordsSubmitted ?? 0);
+        byMonitor[after.name] = {
+          records,
+          dropped: after.recordsDropped - (before?.recordsDropped ?? 0),
+          recordsPerSecond: ratePerSecond(0, records, elapsedMs),
+        };
+      }
+      this.phase = '';
+      return {
+        seconds: elapsedMs / 1000,
+        helperCpuPercent: (ratePerSecond(begin.cpuMs, end.cpuMs, elapsedMs) / 1000) * 100,
+        helperRunQueueWaitPercent: (ratePerSecond(begin.waitMs, end.waitMs, elapsedMs) / 1000) * 100,
+        helperRssMaxBytes: Math.max(processRssBytes(this.helper.pid), ...inside.map((s) => s.rssBytes)),
+        recordsPerSecond: ratePerSecond(sum(begin.statuses, 'recordsSubmitted'), sum(end.statuses, 'recordsSubmitted'), elapsedMs),
+        recordsDropped: sum(end.statuses, 'recordsDropped') - sum(begin.statuses, 'recordsDropped'),
+        byMonitor,
+        pendingIoPeak: pending.length ? max(pending) : null,
+        pendingIoMedian: pending.length ? median(pending) : null,
+      };
+    };
+  }
+}

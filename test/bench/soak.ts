@@ -1,0 +1,106 @@
+// The leak test: one helper, a steady mixed workload as the watched child for MINUTES, sampled every second.
+// RSS drift is the median of the first 5 minutes against the median of the last 5 (thirds of a shorter soak).
+// The load is steady, not maximal: every 10 s a short stress-ng mix, a rate-capped direct write and a capped
+// iperf3 transfer, so the event rate is realistic-high and the machine stays usable by others.
+import type { TestAccount } from '../support/accounts.js';
+import { HelperProcess } from './helper-process.js';
+import { Sampler, type Sample } from './sampler.js';
+import { max, median, windowDrift, type Drift } from './stats.js';
+import { runFioSequentialWrite } from './workloads/io.js';
+import { runIperf3Loopback } from './workloads/net.js';
+import { runStressMix } from './workloads/stress.js';
+
+export const SOAK_WINDOW_MS = 5 * 60_000;
+const CYCLE_MS = 10_000;
+
+export interface SoakOptions {
+  minutes: number;
+  child: TestAccount;
+  workDir: string;
+  helperDir: string;
+  helperLog: string;
+  cpuProfileDir?: string;
+  runStartMs: number;
+  progress: (line: string) => void;
+}
+
+export interface SoakResult {
+  minutes: number;
+  cycles: number;
+  rssDrift: Drift;
+  rssMedianBytes: number;
+  rssMaxBytes: number;
+  cpuPercentMedian: number;
+  recordsPerSecondMedian: number;
+  recordsDropped: number;
+  pendingIoPeak: number;
+  pendingIoLast: number;
+  timeline: Sample[];
+}
+
+export async function runSoak(options: SoakOptions): Promise<SoakResult> {
+  const helper = await HelperProcess.start({
+    dir: options.helperDir,
+    logFile: options.helperLog,
+    cpuProfileDir: options.cpuProfileDir,
+  });
+  const sampler = new Sampler(helper, options.runStartMs);
+  sampler.phase = 'soak';
+  let cycles = 0;
+  try {
+    await helper.watch(options.child);
+    sampler.start();
+    const deadline = Date.now() + options.minutes * 60_000;
+    let lastReport = Date.now();
+    while (Date.now() < deadline) {
+      const cycleStart = Date.now();
+      await runStressMix(options.child, {
+        dir: options.workDir,
+        seconds: 3,
+        stressors: ['fork', 'exec', 'open', 'mmap', 'sock'],
+      });
+      await runFioSequentialWrite(options.child, {
+        dir: options.workDir,
+        fileBytes: 64 << 20,
+        seconds: 2,
+        rateBytesPerSecond: 20 << 20,
+      });
+      await runIperf3Loopback(options.child, { seconds: 1, bitrate: '200M' });
+      cycles++;
+      const rest = CYCLE_MS - (Date.now() - cycleStart);
+      if (rest > 0) await new Promise((r) => setTimeout(r, Math.min(rest, Math.max(0, deadline - Date.now()))));
+      if (Date.now() - lastReport >= 60_000) {
+        lastReport = Date.now();
+        const s = sampler.samples.at(-1);
+        if (s) {
+          options.progress(
+            `soak ${Math.round(s.tMs / 60_000)}/${options.minutes} min: RSS ${(s.rssBytes / 1e6).toFixed(1)} MB, ` +
+              `${s.cpuPercent.toFixed(1)} % CPU, ${Math.round(s.recordsPerSecond)} records/s, ${s.recordsDropped} dropped`,
+          );
+        }
+      }
+    }
+  } finally {
+    await sampler.stop();
+    await helper.stop();
+  }
+
+  const samples = sampler.samples;
+  const pending = samples.map((s) => s.pendingIoEntries).filter((n): n is number => n !== null);
+  return {
+    minutes: options.minutes,
+    cycles,
+    rssDrift: windowDrift(
+      samples.map((s) => ({ tMs: s.tMs, value: s.rssBytes })),
+      SOAK_WINDOW_MS,
+    ),
+    rssMedianBytes: median(samples.map((s) => s.rssBytes)),
+    rssMaxBytes: max(samples.map((s) => s.rssBytes)),
+    cpuPercentMedian: median(samples.map((s) => s.cpuPercent)),
+    recordsPerSecondMedian: median(samples.map((s) => s.recordsPerSecond)),
+    recordsDropped: samples.at(-1)?.recordsDropped ?? 0, // cumulative since this helper started
+    pendingIoPeak: pending.length ? max(pending) : Number.NaN,
+    pendingIoLast: pending.at(-1) ?? Number.NaN,
+    timeline: samples,
+  };
+}

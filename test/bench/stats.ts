@@ -1,0 +1,90 @@
+// Pure numbers for the benchmark: medians, monitored/baseline ratios and drift. Unit-tested in test/unit/bench.
+
+/** Median of finite values; NaN for none. */
+export function median(values: readonly number[]): number {
+  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
+  if (sorted.length === 0) return Number.NaN;
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+export function max(values: readonly number[]): number {
+  const finite = values.filter(Number.isFinite);
+  return finite.length ? Math.max(...finite) : Number.NaN;
+}
+
+/** monitored / baseline; NaN when the baseline is not a positive number. */
+export function ratio(monitored: number, baseline: number): number {
+  return baseline > 0 && Number.isFinite(monitored) ? monitored / baseline : Number.NaN;
+}
+
+/**
+ * How much slower the monitored case is, in percent of the baseline, for a throughput (higher is better):
+ * 1.5 means 1.5 % fewer operations per second. Negative when the monitored run happened to be faster.
+ */
+export function slowdownPercent(monitoredThroughput: number, baselineThroughput: number): number {
+  return (1 - ratio(monitoredThroughput, baselineThroughput)) * 100;
+}
+
+export interface Comparison {
+  /** One value per round, in round order. */
+  baseline: number[];
+  monitored: number[];
+  baselineMedian: number;
+  monitoredMedian: number;
+  /** monitoredMedian / baselineMedian. */
+  ratio: number;
+  slowdownPercent: number;
+  /** monitored / baseline of each round: their spread shows how noisy the machine was. */
+  roundRatios: number[];
+}
+
+/** Compares per-round throughputs of the two cases (higher is better). */
+export function compareThroughput(baseline: readonly number[], monitored: readonly number[]): Comparison {
+  const baselineMedian = median(baseline);
+  const monitoredMedian = median(monitored);
+  const rounds = Math.min(baseline.length, monitored.length);
+  return {
+    baseline: [...baseline],
+    monitored: [...monitored],
+    baselineMedian,
+    monitoredMedian,
+    ratio: ratio(monitoredMedian, baselineMedian),
+    slowdownPercent: slowdownPercent(monitoredMedian, baselineMedian),
+    roundRatios: Array.from({ length: rounds }, (_, i) => ratio(monitored[i]!, baseline[i]!)),
+  };
+}
+
+export interface TimedValue {
+  tMs: number;
+  value: number;
+}
+
+export interface Drift {
+  /** Length of each compared window. */
+  windowMs: number;
+  firstMedian: number;
+  lastMedian: number;
+  /** (last - first) / first, in percent. */
+  driftPercent: number;
+}
+
+/**
+ * Median of the first `windowMs` of a series against the median of its last `windowMs` (the soak's leak check).
+ * A series shorter than two windows compares thirds instead, so a short soak still gives a number.
+ */
+export function windowDrift(series: readonly TimedValue[], windowMs: number): Drift {
+  if (series.length < 2) return { windowMs, firstMedian: Number.NaN, lastMedian: Number.NaN, driftPercent: Number.NaN };
+  const start = series[0]!.tMs;
+  const end = series.at(-1)!.tMs;
+  const span = end - start;
+  const window = span >= 2 * windowMs ? windowMs : span / 3;
+  const firstMedian = median(series.filter((s) => s.tMs <= start + window).map((s) => s.value));
+  const lastMedian = median(series.filter((s) => s.tMs >= end - window).map((s) => s.value));
+  return { windowMs: window, firstMedian, lastMedian, driftPercent: (ratio(lastMedian, firstMedian) - 1) * 100 };
+}
+
+/** Per-second rate between two readings of a counter. */
+export function ratePerSecond(before: number, after: number, elapsedMs: number): number {
+  return elapsedMs > 0 ? ((after - before) * 1000) / elapsedMs : 0;
+}

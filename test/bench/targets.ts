@@ -1,0 +1,113 @@
+// The seed's performance targets, evaluated from measured numbers. Reported as pass/fail, never asserted: a noisy
+// machine can miss one by chance, and the report says how noisy (the per-round ratios) so a reader can judge.
+
+export type TargetStatus = 'pass' | 'fail' | 'not measured';
+
+export interface TargetResult {
+  id: string;
+  description: string;
+  /** What was measured, readable ("0.4 % slower", "0 drops"). */
+  measured: string;
+  status: TargetStatus;
+  note?: string;
+}
+
+export const LIMITS = {
+  cpuSlowdownPercent: 1,
+  ioSlowdownPercent: 3,
+  networkSlowdownPercent: 2,
+  /** "Bounded": the peak stays within a tenth of the map's 10 240 entries. */
+  pendingIoPeakEntries: 1024,
+  rssDriftPercent: 10,
+  soakMinutesForRssTarget: 30,
+} as const;
+
+function slowdownTarget(id: string, description: string, slowdown: number | undefined, limit: number): TargetResult {
+  if (slowdown === undefined || !Number.isFinite(slowdown)) {
+    return { id, description, measured: 'n/a', status: 'not measured' };
+  }
+  const measured = slowdown >= 0 ? `${slowdown.toFixed(2)} % slower` : `${(-slowdown).toFixed(2)} % faster`;
+  return { id, description, measured, status: slowdown <= limit ? 'pass' : 'fail' };
+}
+
+export interface TargetInputs {
+  cpuSlowdownPercent?: number;
+  ioSlowdownPercent?: number;
+  netWatchedSlowdownPercent?: number;
+  netUnwatchedSlowdownPercent?: number;
+  /** Records lost to full ring buffers during the event-rate workload (all monitors, all rounds). */
+  stressDrops?: number;
+  stressRecordsPerSecond?: number;
+  pendingIoPeak?: number;
+  rssDriftPercent?: number;
+  soakMinutes?: number;
+}
+
+export function evaluateTargets(input: TargetInputs): TargetResult[] {
+  const results = [
+    slowdownTarget('cpu', `CPU (sysbench) ≤ ${LIMITS.cpuSlowdownPercent} % slower`, input.cpuSlowdownPercent, LIMITS.cpuSlowdownPercent),
+    slowdownTarget(
+      'io',
+      `direct sequential write (fio) ≤ ${LIMITS.ioSlowdownPercent} % slower`,
+      input.ioSlowdownPercent,
+      LIMITS.ioSlowdownPercent,
+    ),
+    slowdownTarget(
+      'net-watched',
+      `loopback TCP (iperf3), watched child ≤ ${LIMITS.networkSlowdownPercent} % slower`,
+      input.netWatchedSlowdownPercent,
+      LIMITS.networkSlowdownPercent,
+    ),
+    slowdownTarget(
+      'net-unwatched',
+      `loopback TCP (iperf3), unwatched user ≤ ${LIMITS.networkSlowdownPercent} % slower`,
+      input.netUnwatchedSlowdownPercent,
+      LIMITS.networkSlowdownPercent,
+    ),
+  ];
+
+  if (input.stressDrops === undefined) {
+    results.push({ id: 'drops', description: 'zero ring-buffer drops at the stress-ng rate', measured: 'n/a', status: 'not measured' });
+  } else {
+    const rate = input.stressRecordsPerSecond;
+    results.push({
+      id: 'drops',
+      description: 'zero ring-buffer drops at the stress-ng rate',
+      measured: `${input.stressDrops} dropped` + (rate !== undefined ? ` at ${Math.round(rate)} records/s` : ''),
+      status: input.stressDrops === 0 ? 'pass' : 'fail',
+    });
+  }
+
+  results.push(
+    input.pendingIoPeak === undefined
+      ? { id: 'pending-io', description: 'PENDING_IO bounded', measured: 'n/a', status: 'not measured' }
+      : {
+          id: 'pending-io',
+          description: `PENDING_IO bounded (peak ≤ ${LIMITS.pendingIoPeakEntries} entries)`,
+          measured: `peak ${input.pendingIoPeak} entries`,
+          status: input.pendingIoPeak <= LIMITS.pendingIoPeakEntries ? 'pass' : 'fail',
+        },
+  );
+
+  const rssDescription = `helper RSS flat (±${LIMITS.rssDriftPercent} %) over a ${LIMITS.soakMinutesForRssTarget}-minute soak`;
+  if (input.rssDriftPercent === undefined || !Number.isFinite(input.rssDriftPercent)) {
+    results.push({
+      id: 'rss-flat',
+      description: rssDescription,
+      measured: 'n/a',
+      status: 'not measured',
+      note: `run npm run bench -- --soak ${LIMITS.soakMinutesForRssTarget}`,
+    });
+  } else {
+    const drift = input.rssDriftPercent;
+    const short = (input.soakMinutes ?? 0) < LIMITS.soakMinutesForRssTarget;
+    results.push({
+      id: 'rss-flat',
+      description: rssDescription,
+      measured: `${drift >= 0 ? '+' : ''}${drift.toFixed(1)} % (first vs last window median)`,
+      status: Math.abs(drift) <= LIMITS.rssDriftPercent ? 'pass' : 'fail',
+      note: short ? `indicative only: a ${input.soakMinutes} min soak, the target needs ${LIMITS.soakMinutesForRssTarget}` : undefined,
+    });
+  }
+  return results;
+}
