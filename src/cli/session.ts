@@ -3,9 +3,10 @@
 // output as JSON or for people.
 import { HelperClient } from '../shared/client/helper-client.js';
 import { methods, type MethodName, type ParamsOf, type ResultOf } from '../shared/protocol.js';
+import { DEFAULT_SOCKET_PATH } from '../shared/paths.js';
 import { UsageError } from './exit-codes.js';
 
-export const DEFAULT_SOCKET_PATH = '/run/dots-family/helper.sock';
+export { DEFAULT_SOCKET_PATH };
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
 export interface GlobalOptions {

@@ -1,7 +1,8 @@
 // Where the installed helper lives and listens. The packaged systemd unit uses the same paths.
 
-export const DEFAULT_SOCKET_PATH = '/run/dots-family/helper.sock';
-export const DEFAULT_DB_PATH = '/var/lib/dots-family/dots.db';
+import { DEFAULT_DB_PATH, DEFAULT_SOCKET_PATH } from '../shared/paths.js';
+
+export { DEFAULT_DB_PATH, DEFAULT_SOCKET_PATH };
 export const HELPER_LOG_PATH = '/var/log/dots-family-helper.log';
 
 export const SYSTEMD_UNIT_NAME = 'dots-family-helper';

@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { SchemaTooNewError, StoreOpenError } from './errors.js';
 import { applyMigrations, MIGRATIONS, readSchemaVersion, type Migration, type MigrationResult } from './migrations.js';
 
-export const DEFAULT_DB_PATH = '/var/lib/dots-family/dots.db';
+export { DEFAULT_DB_PATH } from '../../shared/paths.js';
 /** How long a statement waits for another connection's lock (the CLI reading while the helper writes). */
 export const BUSY_TIMEOUT_MS = 5000;
 
