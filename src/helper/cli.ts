@@ -1,21 +1,33 @@
 #!/usr/bin/env node
-// dots-family-helper: the root daemon (foreground), or `--check` to verify the monitors attach on this kernel.
+// dots-family-helper: the root daemon (foreground), `--check` to verify the monitors attach on this kernel, or
+// `--stop-and-detach` to stop a running helper and lift everything it left in the kernel.
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatCheck, runMonitorCheck } from './check.js';
 import { DEFAULT_SOCKET_PATH, startHelper } from './daemon.js';
 import { formatLiveMetrics } from './live-console.js';
 import { createLogger, type LogLevel } from './log.js';
+import { removePidFile, stopAndDetach, writePidFile } from './stop-and-detach.js';
 import { DEFAULT_DB_PATH } from './store/index.js';
+import { DEFAULT_PIN_DIR } from './system/bpffs.js';
 
 const USAGE = `Usage: dots-family-helper [options]
 
 Runs the DOTS Family root helper in the foreground: eBPF monitors, database, policy and the socket API.
-SIGTERM or SIGINT detaches every program, flushes pending writes and exits.
+SIGTERM or SIGINT flushes pending writes and exits. Programs and maps are pinned under the pin dir; on exit they
+are detached, or kept attached (limits stay enforced) for the next helper to take over with no gap.
 
 Options:
   --db PATH            database file (default ${DEFAULT_DB_PATH}, or $DOTS_DB)
-  --socket PATH        Unix socket (default ${DEFAULT_SOCKET_PATH}, or $DOTS_SOCKET)
+  --socket PATH        Unix socket (default ${DEFAULT_SOCKET_PATH}, or $DOTS_SOCKET); the pid file
+                       helper.pid is written beside it
   --bpf-dir DIR        where the *.bpf.o objects are (default: build/bpf of this install, or $DOTS_BPF_DIR)
+  --pin-dir DIR        bpffs directory for pins (default ${DEFAULT_PIN_DIR}, or $DOTS_PIN_DIR)
+  --keep-attached-on-exit
+                       on exit, leave programs attached and pinned for the next helper (default under systemd)
+  --detach-on-exit     on exit, detach everything (default when not started by systemd)
+  --stop-and-detach    stop the helper whose pid file is beside --socket, then unpin and detach everything under
+                       --pin-dir (what a helper kept attached), and exit
   --parents-group NAME members may administer (default dots-family)
   --log-level LEVEL    debug, info, warn or error (default info)
   --console            print each child's live numbers every few seconds
@@ -36,6 +48,10 @@ async function main(argv: string[]): Promise<number> {
         db: { type: 'string' },
         socket: { type: 'string' },
         'bpf-dir': { type: 'string' },
+        'pin-dir': { type: 'string' },
+        'keep-attached-on-exit': { type: 'boolean' },
+        'detach-on-exit': { type: 'boolean' },
+        'stop-and-detach': { type: 'boolean' },
         'parents-group': { type: 'string' },
         'log-level': { type: 'string' },
         console: { type: 'boolean' },
@@ -63,6 +79,19 @@ async function main(argv: string[]): Promise<number> {
     return 1;
   }
   if (args['bpf-dir']) process.env.DOTS_BPF_DIR = args['bpf-dir'];
+  if (args['keep-attached-on-exit'] && args['detach-on-exit']) {
+    process.stderr.write('dots-family-helper: --keep-attached-on-exit and --detach-on-exit exclude each other\n');
+    return 2;
+  }
+  const socketPath = args.socket ?? process.env.DOTS_SOCKET ?? DEFAULT_SOCKET_PATH;
+  const pinDir = args['pin-dir'] ?? process.env.DOTS_PIN_DIR ?? DEFAULT_PIN_DIR;
+  const pidFile = path.join(path.dirname(socketPath), 'helper.pid');
+
+  if (args['stop-and-detach']) {
+    const report = await stopAndDetach(pidFile, pinDir);
+    process.stdout.write(report.lines.join('\n') + '\n');
+    return report.ok ? 0 : 1;
+  }
 
   if (args.check) {
     const result = runMonitorCheck(args.json ? undefined : createLogger({ level: 'error', scope: 'check' }));
@@ -74,8 +103,12 @@ async function main(argv: string[]): Promise<number> {
   let lastConsoleMs = 0;
   const helper = await startHelper({
     dbPath: args.db ?? process.env.DOTS_DB ?? DEFAULT_DB_PATH,
-    socketPath: args.socket ?? process.env.DOTS_SOCKET ?? DEFAULT_SOCKET_PATH,
+    socketPath,
     parentsGroup: args['parents-group'],
+    pinDir,
+    // systemd sets INVOCATION_ID: there a stop is a restart or an upgrade far more often than a removal (which
+    // uses --stop-and-detach); a helper started by hand cleans up after itself.
+    keepAttachedOnExit: args['keep-attached-on-exit'] || (!args['detach-on-exit'] && !!process.env.INVOCATION_ID),
     log,
     onMetrics: args.console
       ? (metrics) => {
@@ -87,6 +120,7 @@ async function main(argv: string[]): Promise<number> {
       : undefined,
   });
 
+  writePidFile(pidFile);
   await new Promise<void>((resolve) => {
     let stopping = false;
     // Kept installed: a second signal (a wrapper relaying it, an impatient Ctrl-C) must not kill the helper halfway
@@ -101,6 +135,7 @@ async function main(argv: string[]): Promise<number> {
     process.on('SIGINT', () => stop('SIGINT'));
   });
   await helper.close();
+  removePidFile(pidFile);
   return 0;
 }
 

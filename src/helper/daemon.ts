@@ -15,8 +15,11 @@ import { eventHandlers } from './service/event-handlers.js';
 import { limitHandlers } from './service/limit-handlers.js';
 import { monitorHandlers } from './service/monitor-handlers.js';
 import { profileHandlers } from './service/profile-handlers.js';
+import { reportHandlers } from './service/report-handlers.js';
+import { timeHandlers, withAgePresets } from './service/time-handlers.js';
 import { usageHandlers } from './service/usage-handlers.js';
 import { openStore, type Store } from './store/index.js';
+import { removeIfEmpty, removeStalePins } from './system/bpffs.js';
 
 export const DEFAULT_SOCKET_PATH = '/run/dots-family/helper.sock';
 
@@ -30,6 +33,13 @@ export interface HelperOptions {
   sampleIntervalMs?: number;
   /** Called with every profile's live metrics after each sample (the foreground console uses it). */
   onMetrics?: (metrics: LiveMetrics[]) => void;
+  /**
+   * bpffs directory (the CLI: /sys/fs/bpf/dots-family) where programs, links and maps are pinned so enforcement
+   * outlives this process, and where a previous helper's pins are taken over. None: nothing pinned.
+   */
+  pinDir?: string;
+  /** close() leaves everything pinned and in force for the next helper (restart, upgrade). Default false. */
+  keepAttachedOnExit?: boolean;
 }
 
 export interface RunningHelper {
@@ -38,8 +48,11 @@ export interface RunningHelper {
   readonly pipeline: Pipeline;
   readonly enforcer: Enforcer;
   readonly server: HelperServer;
-  /** Detaches every program, flushes pending writes, closes the socket. Idempotent. */
-  close(): Promise<void>;
+  /**
+   * Detaches every program (unless keepAttached, default options.keepAttachedOnExit: then enforcement stays in the
+   * kernel for the next helper), flushes pending writes, closes the socket. Idempotent.
+   */
+  close(options?: { keepAttached?: boolean }): Promise<void>;
 }
 
 const PENDING_SWEEP_EVERY_MS = 5_000;
@@ -61,8 +74,12 @@ export async function startHelper(options: HelperOptions): Promise<RunningHelper
   let server: HelperServer | null = null;
   let enforcer: Enforcer | null = null;
 
+  const keepAttachedDefault = options.keepAttachedOnExit ?? false;
   const monitors = new MonitorSet({
     objectDir: options.objectDir,
+    pinDir: options.pinDir,
+    // Records left by a previous helper's programs are handled once the policy is loaded (see below).
+    deferReading: true,
     log,
     onEvent: (event) => {
       pipeline.handleEvent(event);
@@ -86,7 +103,21 @@ export async function startHelper(options: HelperOptions): Promise<RunningHelper
       objectDir: options.objectDir,
       publishAlert: (alert) => server?.publish('alert', alert),
     });
+    enforcer.networkLimiter.setPinDir(monitors.pinDir);
     await enforcer.start();
+    if (monitors.pinDir) {
+      // New programs are attached and filled: what a previous helper set and the database no longer asks for goes,
+      // then an older build's programs (still enforcing until now) are detached.
+      const cleanup = monitors.finishAdoption();
+      const unlimited = enforcer.networkLimiter.finishAdoption();
+      if (cleanup.unwatchedUids.length || cleanup.staleEntriesRemoved || unlimited.length) {
+        log.info(`previous helper's leftovers removed: ${JSON.stringify({ ...cleanup, unlimitedUids: unlimited })}`);
+      }
+      const keep = [...monitors.pinEntries(), enforcer.networkLimiter.pinEntry].filter((e) => e !== null);
+      const stale = removeStalePins(monitors.pinDir, keep);
+      if (stale.length) log.info(`detached what a previous helper left pinned: ${stale.join(', ')}`);
+    }
+    monitors.startReading();
 
     const ctx: HelperContext = {
       store,
@@ -98,13 +129,17 @@ export async function startHelper(options: HelperOptions): Promise<RunningHelper
       startedAtMs: Date.now(),
       socketPath: options.socketPath,
     };
+    const profiles = profileHandlers(ctx);
     const handlers: HandlerTable = {
-      ...profileHandlers(ctx),
+      ...profiles,
+      'profiles.create': withAgePresets(ctx, profiles['profiles.create']),
       ...limitHandlers(ctx),
       ...monitorHandlers(ctx),
       ...usageHandlers(ctx),
       ...eventHandlers(ctx),
       ...alertHandlers(ctx),
+      ...timeHandlers(ctx),
+      ...reportHandlers(ctx),
     };
     server = await startServer({
       socketPath: options.socketPath,
@@ -119,8 +154,7 @@ export async function startHelper(options: HelperOptions): Promise<RunningHelper
       },
     });
   } catch (error) {
-    enforcer?.close();
-    monitors.close();
+    releaseKernelSide(enforcer, monitors, keepAttachedDefault);
     store.close();
     throw error;
   }
@@ -179,19 +213,34 @@ export async function startHelper(options: HelperOptions): Promise<RunningHelper
     pipeline,
     enforcer: liveEnforcer,
     server: liveServer,
-    close() {
+    close({ keepAttached = keepAttachedDefault } = {}) {
       closing ??= (async () => {
         for (const timer of timers) clearInterval(timer);
         await liveServer.close();
         // Last records and samples, so nothing measured before the stop is lost.
         monitors.drain();
         monitors.sampleAggregates(Date.now());
-        liveEnforcer.close();
-        monitors.close();
+        const pinDir = monitors.pinDir;
+        releaseKernelSide(liveEnforcer, monitors, keepAttached);
         store.close();
-        log.info('stopped: programs detached, pending writes flushed');
+        if (keepAttached && pinDir) {
+          log.info(`stopped: programs left attached under ${pinDir} for the next helper; pending writes flushed`);
+        } else {
+          if (pinDir) removeIfEmpty(pinDir);
+          log.info('stopped: programs detached, pending writes flushed');
+        }
       })();
       return closing;
     },
   };
+}
+
+/**
+ * Lets go of the kernel side. keepAttached: the enforcer's state (pinned network limits, blocked-program entries,
+ * disk throttle groups) and the pinned monitors stay in force, so a restart leaves no gap; otherwise all is lifted.
+ */
+function releaseKernelSide(enforcer: Enforcer | null, monitors: MonitorSet, keepAttached: boolean): void {
+  if (keepAttached && monitors.pinDir) enforcer?.networkLimiter.close({ keepPinned: true });
+  else enforcer?.close();
+  monitors.close({ keepAttached });
 }

@@ -1,6 +1,9 @@
 // The five monitors together: owns the WATCHED_UIDS map they share (so watching an account is one update, and
 // survives a monitor being disabled and enabled again), samples aggregate maps on an interval, and sweeps stale
-// PENDING_IO entries.
+// PENDING_IO entries. With a pin dir, WATCHED_UIDS and every monitor are pinned there and a later helper takes
+// them over (see pinned-object.ts); what the old helper had written is then reconciled with the database.
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import type { AggregateSample, KernelEvent, MonitorName, MonitorStatus } from '../../shared/events.js';
@@ -11,7 +14,9 @@ import { AccountFlag, MAX_UID, pendingIo, watchedAccount } from './layouts.js';
 import { BPF_MAP_TYPE, bpf, check, closeFd, setLibbpfLogger } from './libbpf.js';
 import { MONITOR_DEFINITIONS, monitorDefinition } from './monitor-definitions.js';
 import { Monitor } from './monitor.js';
+import { unpin } from './pinned-object.js';
 import { readStruct, writeStruct } from './struct-layout.js';
+import { ensurePinDir, lockPinDir, unlockPinDir } from '../system/bpffs.js';
 import { ensureTracefsMounted } from '../system/tracefs.js';
 
 /** Where the BPF objects are: $DOTS_BPF_DIR, else build/bpf of this checkout (src/ and dist/ are equally deep). */
@@ -36,6 +41,33 @@ export interface MonitorSetOptions {
   toEpochMs?: MonotonicToEpochMs;
   /** PENDING_IO entries older than this are lost completions (back-merged bios, dropped requests). */
   pendingMaxAgeMs?: number;
+  /** bpffs directory to pin into and adopt from (the helper: /sys/fs/bpf/dots-family); none: nothing pinned. */
+  pinDir?: string | null;
+  /** Loaded monitors hand over records only after startReading() (the daemon loads its policy first). */
+  deferReading?: boolean;
+}
+
+/**
+ * Maps whose entries the helper derives from the database. The kernel only tests a key's presence; the values are
+ * rule ids (≥ 1). Entries taken over from a previous helper are marked 0, and those the enforcer does not write
+ * again (a block lifted while no helper ran, a copy this helper has not identified yet) are removed.
+ */
+const DERIVED_PRESENCE_MAPS: Partial<Record<MonitorName, string[]>> = {
+  'process-monitor': ['BLOCKED_EXES', 'BLOCKED_SIZES'],
+};
+const STALE_MARK = Buffer.alloc(4);
+
+/** The WATCHED_UIDS pin's name carries its layout, so a helper with another layout never reuses it. */
+export function watchedUidsPinName(): string {
+  const layout = JSON.stringify([MAX_UID, watchedAccount.size, watchedAccount.fields.map((f) => [f.name, f.offset])]);
+  return `WATCHED_UIDS@${createHash('sha256').update(layout).digest('hex').slice(0, 16)}`;
+}
+
+export interface AdoptionCleanup {
+  /** uids a previous helper watched that no profile holds any more. */
+  unwatchedUids: number[];
+  /** Entries of DERIVED_PRESENCE_MAPS the enforcer did not write again. */
+  staleEntriesRemoved: number;
 }
 
 export class UnknownMonitorError extends Error {
@@ -44,7 +76,13 @@ export class UnknownMonitorError extends Error {
 
 export class MonitorSet {
   readonly monitors: Monitor[];
+  /** Where everything is pinned; null when pinning is off or the pin dir is unusable (logged). */
+  readonly pinDir: string | null;
   private watchedUids: BpfMap;
+  private reading: boolean;
+  private pinLockFd: number | null = null;
+  /** uids found watched in a pinned WATCHED_UIDS and not watched again since. */
+  private adoptedWatches = new Set<number>();
   pendingEvicted = 0;
 
   constructor(private readonly options: MonitorSetOptions) {
@@ -53,19 +91,64 @@ export class MonitorSet {
     // A failure here leaves each tp/ program's own reason ("tracefs is not mounted ...") in its monitor's status.
     const tracefsProblem = ensureTracefsMounted();
     if (tracefsProblem) log.warn(tracefsProblem);
-    const fd = check(
-      'create WATCHED_UIDS map',
-      bpf.mapCreate(BPF_MAP_TYPE.ARRAY, 'WATCHED_UIDS', 4, watchedAccount.size, MAX_UID, null) as number,
-    );
-    this.watchedUids = new BpfMap('WATCHED_UIDS', fd, 4, watchedAccount.size);
+    this.pinDir = this.claimPinDir(options.pinDir ?? null);
+    this.reading = !options.deferReading;
+    this.watchedUids = this.openWatchedUids();
     const hooks = {
       onEvent: options.onEvent,
       onSample: options.onSample,
       toEpochMs: options.toEpochMs ?? systemClock(),
       log: log.child('bpf'),
+      pinRoot: this.pinDir,
     };
     const dir = options.objectDir ?? defaultObjectDir();
     this.monitors = MONITOR_DEFINITIONS.map((d) => new Monitor(d, dir, hooks));
+  }
+
+  /** The pin dir when it is usable and no other helper holds it; else null, and why is logged. */
+  private claimPinDir(pinDir: string | null): string | null {
+    if (!pinDir) return null;
+    const problem = ensurePinDir(pinDir);
+    this.pinLockFd = problem ? null : lockPinDir(pinDir);
+    if (problem || this.pinLockFd === null) {
+      const why = problem ?? `another running helper holds ${pinDir}`;
+      this.options.log.warn(`${why}; this helper pins nothing: its monitoring and limits stop when it stops`);
+      return null;
+    }
+    return pinDir;
+  }
+
+  private get watchedUidsPin(): string | null {
+    return this.pinDir && path.join(this.pinDir, watchedUidsPinName());
+  }
+
+  /** The pinned WATCHED_UIDS of a previous helper (its watches stay in force), else a new one, pinned. */
+  private openWatchedUids(): BpfMap {
+    const pin = this.watchedUidsPin;
+    if (pin && existsSync(pin)) {
+      const map = new BpfMap('WATCHED_UIDS', check(`open pinned ${pin}`, bpf.objGet(pin) as number), 4, watchedAccount.size);
+      for (let uid = 0; uid < MAX_UID; uid++) {
+        const value = map.lookup(u32Key(uid));
+        if (value && value.readUInt32LE(watchedAccount.offsetOf('flags')) & AccountFlag.WATCHED) {
+          this.adoptedWatches.add(uid);
+        }
+      }
+      this.options.log.info(`took over WATCHED_UIDS from the previous helper (${this.adoptedWatches.size} accounts)`);
+      return map;
+    }
+    const fd = check(
+      'create WATCHED_UIDS map',
+      bpf.mapCreate(BPF_MAP_TYPE.ARRAY, 'WATCHED_UIDS', 4, watchedAccount.size, MAX_UID, null) as number,
+    );
+    if (pin) check(`pin WATCHED_UIDS at ${pin}`, bpf.objPin(fd, pin) as number);
+    return new BpfMap('WATCHED_UIDS', fd, 4, watchedAccount.size);
+  }
+
+  /** Names under the pin dir that this set holds now (the rest is stale: see removeStalePins). */
+  pinEntries(): string[] {
+    if (!this.pinDir) return [];
+    const entries = this.monitors.map((m) => m.pinEntry).filter((e): e is string => e !== null);
+    return [watchedUidsPinName(), ...entries];
   }
 
   /** The shared WATCHED_UIDS map's fd (for pinning, and for loading extra objects that share it). */
@@ -74,7 +157,43 @@ export class MonitorSet {
   }
 
   loadAll(): MonitorStatus[] {
-    return this.monitors.map((m) => m.load(this.watchedUids.fd));
+    const statuses = this.monitors.map((m) => m.load(this.watchedUids.fd, this.reading));
+    for (const monitor of this.monitors) {
+      if (!monitor.adopted.maps.length) continue;
+      for (const name of DERIVED_PRESENCE_MAPS[monitor.definition.name] ?? []) {
+        const map = monitor.mapByName(name);
+        for (const key of map.keys()) map.update(key, STALE_MARK);
+      }
+    }
+    return statuses;
+  }
+
+  /** Hands records to onEvent from now on (after deferReading). */
+  startReading(): void {
+    this.reading = true;
+    for (const m of this.monitors) if (m.loaded) m.startReading();
+  }
+
+  /**
+   * After the enforcer has applied every stored profile to maps taken over from a previous helper: removes what
+   * that helper had written and the database no longer asks for.
+   */
+  finishAdoption(): AdoptionCleanup {
+    const unwatchedUids = [...this.adoptedWatches];
+    for (const uid of unwatchedUids) this.unwatch(uid);
+    this.adoptedWatches.clear();
+    let staleEntriesRemoved = 0;
+    for (const monitor of this.monitors) {
+      if (!monitor.loaded || !monitor.adopted.maps.length) continue;
+      for (const name of DERIVED_PRESENCE_MAPS[monitor.definition.name] ?? []) {
+        const map = monitor.mapByName(name);
+        for (const key of map.keys()) {
+          if (map.lookup(key)?.equals(STALE_MARK) && map.delete(key)) staleEntriesRemoved++;
+        }
+      }
+      monitor.adopted = { maps: [], links: monitor.adopted.links };
+    }
+    return { unwatchedUids, staleEntriesRemoved };
   }
 
   monitor(name: string): Monitor {
@@ -89,7 +208,7 @@ export class MonitorSet {
   }
 
   enable(name: MonitorName | string): MonitorStatus {
-    return this.monitor(name).load(this.watchedUids.fd);
+    return this.monitor(name).load(this.watchedUids.fd, this.reading);
   }
 
   /** Detaches one monitor at run time (the seed's rollback); its data stops, the others go on. */
@@ -114,11 +233,13 @@ export class MonitorSet {
       max_process_memory_bytes: BigInt(Math.max(0, Math.floor(account.maxProcessMemoryBytes))),
     });
     this.watchedUids.update(u32Key(uid), value);
+    this.adoptedWatches.delete(uid);
   }
 
   unwatch(uid: number): void {
     if (uid < 0 || uid >= MAX_UID) return;
     this.watchedUids.update(u32Key(uid), Buffer.alloc(watchedAccount.size));
+    this.adoptedWatches.delete(uid);
   }
 
   watchedAccount(uid: number): WatchedAccount | null {
@@ -166,9 +287,16 @@ export class MonitorSet {
     return remaining;
   }
 
-  /** Detaches everything and releases the shared map. */
-  close(): void {
-    for (const m of this.monitors) m.unload('helper stopped');
+  /**
+   * Detaches everything and releases the shared map. keepAttached: everything pinned stays attached and in force for
+   * the next helper (a restart or an upgrade); this process only lets go.
+   */
+  close({ keepAttached = false } = {}): void {
+    for (const m of this.monitors) m.unload('helper stopped', { keepPinned: keepAttached });
+    const pin = this.watchedUidsPin;
+    if (pin && !keepAttached) unpin(pin);
     closeFd(this.watchedUids.fd);
+    if (this.pinLockFd !== null) unlockPinDir(this.pinLockFd);
+    this.pinLockFd = null;
   }
 }

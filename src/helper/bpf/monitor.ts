@@ -1,5 +1,6 @@
 // One monitor's life: open its BPF object, skip programs whose tracepoint this kernel lacks, share the helper's
-// WATCHED_UIDS map, load, attach, read its ring buffer and aggregate map, report health, and detach.
+// WATCHED_UIDS map, load, attach, read its ring buffer and aggregate map, report health, and detach. With a pin root,
+// its maps and links are pinned so they outlive the helper, and a later helper of the same build adopts them.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { AggregateSample, KernelEvent, MonitorStatus } from '../../shared/events.js';
@@ -9,6 +10,7 @@ import { decodeRecord, type MonotonicToEpochMs } from './decoders.js';
 import { MonitorStat } from './layouts.js';
 import { LibbpfError, bpf, check, checkPointer } from './libbpf.js';
 import type { MonitorDefinition } from './monitor-definitions.js';
+import { ObjectPins } from './pinned-object.js';
 import { RingBufferReader } from './ring-buffer.js';
 import { readStruct } from './struct-layout.js';
 import { describeAttachment, parseSection, unavailableReason } from './tracepoints.js';
@@ -18,7 +20,12 @@ export interface MonitorHooks {
   onSample(sample: AggregateSample): void;
   toEpochMs: MonotonicToEpochMs;
   log: Logger;
+  /** bpffs directory to pin maps and links under; null: nothing pinned, everything detaches with the helper. */
+  pinRoot?: string | null;
 }
+
+/** The map every object shares, created and pinned by the MonitorSet. */
+const SHARED_MAPS = new Set(['WATCHED_UIDS']);
 
 interface ProgramState {
   name: string;
@@ -39,6 +46,9 @@ export class Monitor {
   private previousCounters = new Map<number, Record<string, number | string>>();
   private reasons: string[] = [];
   private state: MonitorStatus['state'] = 'disabled';
+  private pins: ObjectPins | null = null;
+  /** Maps and links taken over from a previous helper at the last load (none when loaded fresh). */
+  adopted = { maps: [] as string[], links: 0 };
   private lastRate = { timeMs: 0, records: 0, eventsPerSecond: 0 };
 
   constructor(
@@ -51,13 +61,23 @@ export class Monitor {
     return this.object !== null;
   }
 
-  /** Loads and attaches. Never throws for a kernel that lacks something: the status says what and why. */
-  load(watchedUidsFd: number): MonitorStatus {
+  /** The entry under the pin root that holds this monitor's pins, while it is loaded with pinning. */
+  get pinEntry(): string | null {
+    return this.pins?.entry ?? null;
+  }
+
+  /**
+   * Loads and attaches (reading the ring buffer at once unless `startReading` is false: see startReading). Never
+   * throws for a kernel that lacks something: the status says what and why.
+   */
+  load(watchedUidsFd: number, startReading = true): MonitorStatus {
     if (this.loaded) return this.status();
     this.reasons = [];
     this.programs = [];
+    this.adopted = { maps: [], links: 0 };
     try {
       this.openLoadAttach(watchedUidsFd);
+      if (startReading) this.startReading();
     } catch (error) {
       this.unload();
       this.state = 'failed';
@@ -68,7 +88,10 @@ export class Monitor {
     const attached = this.programs.filter((p) => p.link).length;
     this.state = attached === 0 ? 'failed' : attached < this.programs.length ? 'degraded' : 'ok';
     if (this.state === 'failed') this.unload();
-    const summary = `${this.definition.name}: ${this.state}, ${attached}/${this.programs.length} probes`;
+    const adoption = this.adopted.maps.length
+      ? ` (taken over from the previous helper: ${this.adopted.links} links, ${this.adopted.maps.length} maps)`
+      : '';
+    const summary = `${this.definition.name}: ${this.state}, ${attached}/${this.programs.length} probes${adoption}`;
     if (this.reasons.length) this.hooks.log.warn(`${summary} (${this.reasons.join('; ')})`);
     else this.hooks.log.info(summary);
     return this.status();
@@ -80,22 +103,29 @@ export class Monitor {
       throw new MonitorLoadError(`BPF object ${file} not found; build it with "npm run build:bpf"`);
     }
     this.object = checkPointer(`open ${this.definition.objectFile}`, bpf.objectOpenFile(file, null));
+    this.pins = this.hooks.pinRoot ? new ObjectPins(this.hooks.pinRoot, file, SHARED_MAPS) : null;
 
+    // A program whose link a previous helper of this build left pinned is not loaded again: its link is adopted.
     const skipped = new Set<unknown>();
     for (let prog = bpf.objectNextProgram(this.object, null); prog; prog = bpf.objectNextProgram(this.object, prog)) {
+      const name = bpf.programName(prog) as string;
       const attachment = parseSection(bpf.programSectionName(prog) as string);
-      const missing = unavailableReason(attachment);
-      if (missing) {
+      const link = this.pins?.openLink(name) ?? null;
+      const missing = link ? null : unavailableReason(attachment);
+      if (missing) this.reasons.push(`${missing}; ${name} disabled`);
+      if (link || missing) {
         bpf.programSetAutoload(prog, false);
         skipped.add(prog);
-        this.reasons.push(`${missing}; ${bpf.programName(prog)} disabled`);
       }
-      this.programs.push({ name: bpf.programName(prog) as string, attachment: describeAttachment(attachment), link: null });
+      if (link) this.adopted.links++;
+      this.programs.push({ name, attachment: describeAttachment(attachment), link });
     }
 
     const watched = checkPointer('find WATCHED_UIDS', bpf.objectFindMapByName(this.object, 'WATCHED_UIDS'));
     check(`${this.definition.name}: share WATCHED_UIDS`, bpf.mapReuseFd(watched, watchedUidsFd) as number);
+    this.adopted.maps = this.pins?.reuseMaps(this.object) ?? [];
     check(`load ${this.definition.objectFile}`, bpf.objectLoad(this.object) as number);
+    this.pinMaps();
 
     let index = 0;
     for (let prog = bpf.objectNextProgram(this.object, null); prog; prog = bpf.objectNextProgram(this.object, prog)) {
@@ -103,6 +133,7 @@ export class Monitor {
       if (skipped.has(prog)) continue;
       try {
         state.link = checkPointer(`attach ${state.name} to ${state.attachment}`, bpf.programAttach(prog));
+        this.pinLink(state);
       } catch (error) {
         this.reasons.push(error instanceof LibbpfError ? error.message : String(error));
       }
@@ -117,7 +148,39 @@ export class Monitor {
       (view) => this.hooks.onEvent(decodeRecord(view, this.hooks.toEpochMs)),
       (error) => this.hooks.log.warn(`${this.definition.name}: bad record: ${String(error)}`),
     );
-    this.reader.start();
+    // Counters carried over were already reported by the previous helper: count from here, not from zero.
+    if (this.adopted.maps.length) this.primeAggregates();
+  }
+
+  private pinMaps(): void {
+    if (!this.pins) return;
+    try {
+      this.pins.pinMaps(this.object);
+    } catch (error) {
+      this.hooks.log.warn(`${this.definition.name}: ${String(error)}; it will not survive a helper restart`);
+      this.pins.remove();
+      this.pins = null;
+    }
+  }
+
+  private pinLink(state: ProgramState): void {
+    if (!this.pins) return;
+    try {
+      this.pins.pinLink(state.link, state.name);
+    } catch (error) {
+      // Said once per monitor: every tracepoint link fails alike on a kernel older than 5.15.
+      this.hooks.log.warn(`${this.definition.name}: ${String(error)}; its probes stop while the helper restarts`);
+      this.pins.remove();
+      this.pins = null;
+    }
+  }
+
+  /**
+   * Starts handing ring-buffer records to onEvent. Deferred by the daemon until its policy is loaded, so records a
+   * previous helper's programs wrote while no helper ran (an exec held for a blocked-app check) meet the rules.
+   */
+  startReading(): void {
+    this.reader?.start();
   }
 
   /** A map of this monitor's object, by its name in the .bpf.c. */
@@ -131,6 +194,18 @@ export class Monitor {
       bpf.mapValueSize(map) as number,
       perCpu,
     );
+  }
+
+  /** Takes the aggregate map's current counters as the baseline of the next sample, without reporting them. */
+  private primeAggregates(): void {
+    const kind = this.definition.aggregate;
+    if (!kind || !this.aggregate) return;
+    for (const key of this.aggregate.keys()) {
+      const value = this.aggregate.lookup(key);
+      if (!value) continue;
+      const counters = readStruct(new DataView(value.buffer, value.byteOffset, value.length), kind.layout);
+      this.previousCounters.set(key.readUInt32LE(0), counters as Record<string, number | string>);
+    }
   }
 
   /** Reads the aggregate map: one sample per process that changed; exited processes are read once more and removed. */
@@ -206,16 +281,21 @@ export class Monitor {
     return this.stats?.sumPerCpuU64(slot) ?? 0;
   }
 
-  /** Detaches every program and frees the object. Safe to call twice. */
-  unload(reason?: string): void {
+  /**
+   * Detaches every program and frees the object. keepPinned: the programs stay attached through their pins (for the
+   * next helper) and only this process lets go. Safe to call twice.
+   */
+  unload(reason?: string, { keepPinned = false } = {}): void {
     this.reader?.close();
     this.reader = null;
+    if (!keepPinned) this.pins?.remove();
     for (const program of this.programs) {
-      if (program.link) bpf.linkDestroy(program.link);
+      if (program.link) ObjectPins.releaseLink(program.link, keepPinned && this.pins !== null);
       program.link = null;
     }
     if (this.object) bpf.objectClose(this.object);
     this.object = null;
+    this.pins = null;
     this.stats = null;
     this.aggregate = null;
     this.previousCounters.clear();

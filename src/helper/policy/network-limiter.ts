@@ -1,13 +1,15 @@
 // Loads bpf/network-limiter.bpf.o, attaches its cgroup_skb egress and ingress programs at the cgroup2 root (so
 // they see every local socket), and fills NET_LIMITS per child uid. The kernel drops what exceeds the profile's
 // token bucket; stats() reads what it let through and what it throttled. Without cgroup2 the limiter reports why
-// and network limits are alerted only.
+// and network limits are alerted only. With a pin dir its links and maps are pinned, so limits hold while the helper
+// restarts, and a helper of the same build takes them over (buckets keep their tokens and counters).
 import { closeSync, constants, existsSync, openSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../log.js';
 import { BpfMap, u32Key } from '../bpf/bpf-map.js';
 import { BPF_ANY, bpf, check, checkPointer, koffi } from '../bpf/libbpf.js';
 import { defaultObjectDir } from '../bpf/monitor-set.js';
+import { ObjectPins } from '../bpf/pinned-object.js';
 import { readStruct, writeStruct } from '../bpf/struct-layout.js';
 import { describeError, notEnforced, type EnforcementResult, type EnforcementStatus } from './enforcement.js';
 import { tokenBucketBurstBytes } from './limits-to-kernel.js';
@@ -29,6 +31,8 @@ export interface NetworkLimiterOptions {
   objectDir?: string;
   /** /proc/self/mountinfo's text (tests inject one without cgroup2). */
   readMountinfo?: () => string;
+  /** bpffs directory to pin into and adopt from (see setPinDir). */
+  pinDir?: string | null;
 }
 
 export interface NetworkLimit {
@@ -59,8 +63,24 @@ export class NetworkLimiter {
   private buckets: BpfMap | null = null;
   private cgroupRoot: string | null = null;
   private reason: string | null = 'network limiter not started';
+  private pinDir: string | null;
+  private pins: ObjectPins | null = null;
+  /** uids found limited in a pinned NET_LIMITS and not limited again since. */
+  private adoptedUids = new Set<number>();
 
-  constructor(private readonly options: NetworkLimiterOptions) {}
+  constructor(private readonly options: NetworkLimiterOptions) {
+    this.pinDir = options.pinDir ?? null;
+  }
+
+  /** Pins under `dir` from the next start() on (the daemon's pin dir; the Enforcer builds the limiter). */
+  setPinDir(dir: string | null): void {
+    this.pinDir = dir;
+  }
+
+  /** The entry under the pin dir that holds this limiter's pins, while started with pinning. */
+  get pinEntry(): string | null {
+    return this.pins?.entry ?? null;
+  }
 
   get available(): boolean {
     return this.limits !== null;
@@ -97,12 +117,26 @@ export class NetworkLimiter {
     if (!existsSync(file)) throw new Error(`BPF object ${file} not found; build it with "npm run build:bpf"`);
 
     this.object = checkPointer(`open ${NETWORK_LIMITER_OBJECT}`, bpf.objectOpenFile(file, null));
+    this.pins = this.pinDir ? new ObjectPins(this.pinDir, file) : null;
+    // Links a previous helper of this build pinned are adopted (its programs go on, with the same maps).
+    const adopted = new Map<string, unknown>();
+    for (const name of PROGRAMS) {
+      const link = this.pins?.openLink(name);
+      if (!link) continue;
+      adopted.set(name, link);
+      this.links.push(link);
+      bpf.programSetAutoload(this.program(name), false);
+    }
+    const reusedMaps = this.pins?.reuseMaps(this.object) ?? [];
     check(`load ${NETWORK_LIMITER_OBJECT}`, bpf.objectLoad(this.object) as number);
+    this.pinMaps();
     const cgroupFd = openSync(root, constants.O_RDONLY | constants.O_DIRECTORY);
     try {
       for (const name of PROGRAMS) {
-        const program = this.program(name);
-        this.links.push(checkPointer(`attach ${name} to cgroup ${root}`, attachCgroup(program, cgroupFd)));
+        if (adopted.has(name)) continue;
+        const link = checkPointer(`attach ${name} to cgroup ${root}`, attachCgroup(this.program(name), cgroupFd));
+        this.links.push(link);
+        this.pinLink(link, name);
       }
     } finally {
       closeSync(cgroupFd); // the links hold the cgroup
@@ -110,6 +144,40 @@ export class NetworkLimiter {
     this.cgroupRoot = root;
     this.limits = this.map('NET_LIMITS');
     this.buckets = this.map('NET_BUCKETS');
+    if (reusedMaps.length) {
+      for (const key of this.limits.keys()) this.adoptedUids.add(key.readUInt32LE(0));
+      this.options.log.info(`took over the previous helper's limiter (${adopted.size} links, ${this.adoptedUids.size} limits)`);
+    }
+  }
+
+  private pinMaps(): void {
+    if (!this.pins) return;
+    try {
+      this.pins.pinMaps(this.object);
+    } catch (error) {
+      this.options.log.warn(`${describeError(error)}; network limits stop while the helper restarts`);
+      this.pins.remove();
+      this.pins = null;
+    }
+  }
+
+  private pinLink(link: unknown, name: string): void {
+    if (!this.pins) return;
+    try {
+      this.pins.pinLink(link, name);
+    } catch (error) {
+      this.options.log.warn(`${describeError(error)}; network limits stop while the helper restarts`);
+      this.pins.remove();
+      this.pins = null;
+    }
+  }
+
+  /** After every stored profile was applied: lifts the limits a previous helper set that no profile asks for now. */
+  finishAdoption(): number[] {
+    const stale = [...this.adoptedUids];
+    for (const uid of stale) this.clear(uid);
+    this.adoptedUids.clear();
+    return stale;
   }
 
   private program(name: string): unknown {
@@ -146,6 +214,7 @@ export class NetworkLimiter {
     const upload = normaliseRate(uploadBytesPerSecond, 'upload');
     const download = normaliseRate(downloadBytesPerSecond, 'download');
     if (!this.limits || !this.buckets) return notEnforced(this.reason ?? 'network limiter not started');
+    this.adoptedUids.delete(uid);
     if (!upload && !download) {
       this.clear(uid);
       return { enforced: true };
@@ -190,6 +259,7 @@ export class NetworkLimiter {
   /** Removes uid's limit. A profile's buckets (and their counters) go with the last of its uids. */
   clear(uid: number): void {
     if (!this.limits || !this.buckets) return;
+    this.adoptedUids.delete(uid);
     const profileId = this.limitOf(uid)?.profileId;
     this.limits.delete(u32Key(uid));
     if (profileId === undefined) return;
@@ -219,10 +289,16 @@ export class NetworkLimiter {
     return out.sort((a, b) => a.profileId - b.profileId || a.direction.localeCompare(b.direction));
   }
 
-  /** Detaches both programs and frees the object (limits stop at once). Safe to call twice. */
-  close(): void {
-    for (const link of this.links) bpf.linkDestroy(link);
+  /**
+   * Detaches both programs and frees the object (limits stop at once). keepPinned: the pinned programs and limits
+   * stay in force for the next helper; this process only lets go. Safe to call twice.
+   */
+  close({ keepPinned = false } = {}): void {
+    if (!keepPinned) this.pins?.remove();
+    for (const link of this.links) ObjectPins.releaseLink(link, keepPinned && this.pins !== null);
     this.links = [];
+    this.pins = null;
+    this.adoptedUids.clear();
     if (this.object) bpf.objectClose(this.object);
     this.object = null;
     this.limits = null;
