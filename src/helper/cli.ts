@@ -4,7 +4,8 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatCheck, runMonitorCheck } from './check.js';
-import { DEFAULT_SOCKET_PATH, startHelper } from './daemon.js';
+import { DEFAULT_SOCKET_PATH } from '../shared/paths.js';
+import { startHelper } from './daemon.js';
 import { formatLiveMetrics } from './live-console.js';
 import { createLogger, type LogLevel } from './log.js';
 import { removePidFile, stopAndDetach, writePidFile } from './stop-and-detach.js';

@@ -21,7 +21,6 @@ import { usageHandlers } from './service/usage-handlers.js';
 import { openStore, type Store } from './store/index.js';
 import { removeIfEmpty, removeStalePins } from './system/bpffs.js';
 
-export const DEFAULT_SOCKET_PATH = '/run/dots-family/helper.sock';
 
 export interface HelperOptions {
   dbPath: string;
