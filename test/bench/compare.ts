@@ -84,6 +84,8 @@ export interface CompareResult {
     dropsTotal: number;
     pendingIoPeak: number;
     pendingIoMedian: number;
+    /** Slowest answer of the helper to monitors.list during the workload: does the flood starve its socket? */
+    maxAnswerMs: number;
   };
   helper: {
     cpuPercentMedian: number;
@@ -229,7 +231,8 @@ export async function runComparison(options: CompareOptions): Promise<CompareRes
           `round ${round} monitored ${w.id.padEnd(12)} ${result.value.toFixed(2)} ${w.unit}` +
             `  (helper ${window.helperCpuPercent.toFixed(1)} % CPU, ${Math.round(window.recordsPerSecond)} records/s,` +
             ` ${window.recordsDropped} dropped, PENDING_IO peak ${window.pendingIoPeak ?? 'n/a'},` +
-            ` helper waited for a CPU ${window.helperRunQueueWaitPercent.toFixed(1)} % of the time)`,
+            ` helper waited for a CPU ${window.helperRunQueueWaitPercent.toFixed(1)} % of the time,` +
+            ` answered within ${window.maxAnswerMs} ms)`,
         );
       }
     } finally {
@@ -288,6 +291,7 @@ export async function runComparison(options: CompareOptions): Promise<CompareRes
       dropsTotal: stressWindows.reduce((n, w) => n + w.recordsDropped, 0),
       pendingIoPeak: pendingPeaks.length ? max(pendingPeaks) : Number.NaN,
       pendingIoMedian: median(pendingMedians),
+      maxAnswerMs: max(stressWindows.map((w) => w.maxAnswerMs)),
     },
     helper: {
       cpuPercentMedian: median(timeline.map((s) => s.cpuPercent)),

@@ -8,6 +8,7 @@ interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
   hitCount?: number;
+  children?: number[];
 }
 
 interface CpuProfile {
@@ -15,6 +16,19 @@ interface CpuProfile {
   startTime: number;
   endTime: number;
   samples?: number[];
+  timeDeltas?: number[];
+}
+
+/**
+ * The longest stretch in which the helper's event loop never went idle (start-up and shutdown excluded): while it
+ * lasts no ring buffer is read, so it is what a ring buffer must hold. Includes time the thread was runnable but not
+ * given a CPU.
+ */
+export interface EventLoopStall {
+  ms: number;
+  /** Seconds after the helper started. */
+  atSeconds: number;
+  byArea: Array<{ area: string; percent: number }>;
 }
 
 export interface CpuProfileSummary {
@@ -23,6 +37,7 @@ export interface CpuProfileSummary {
   busyMs: number;
   byArea: Array<{ area: string; ms: number; percent: number }>;
   topFunctions: Array<{ name: string; where: string; ms: number; percent: number }>;
+  longestStall: EventLoopStall | null;
 }
 
 const AREAS: Array<[RegExp, string]> = [
@@ -43,6 +58,60 @@ function areaOf(node: ProfileNode): string {
   return url.startsWith('node:') || url === '' ? 'node runtime' : 'other';
 }
 
+/** Areas along a sample's stack, innermost first; the first helper area names the sample. */
+function stackArea(node: ProfileNode, parents: Map<number, ProfileNode>): string {
+  let fallback: string | null = null;
+  for (let n: ProfileNode | undefined = node; n; n = parents.get(n.id)) {
+    const area = areaOf(n);
+    if (!['node runtime', 'other', 'native / unattributed'].includes(area)) return area;
+    fallback ??= area;
+  }
+  return fallback ?? 'other';
+}
+
+const STARTUP_SECONDS = 3;
+/** Stopping (detaching, the last flush) reads no ring buffer either, and need not. */
+const SHUTDOWN_SECONDS = 3;
+
+interface Stretch {
+  startUs: number;
+  endUs: number;
+  areas: Map<string, number>;
+}
+
+function longestStall(profile: CpuProfile): EventLoopStall | null {
+  if (!profile.samples || !profile.timeDeltas) return null;
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parents = new Map<number, ProfileNode>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parents.set(c, n);
+  let best: Stretch | null = null;
+  let current: Stretch | null = null;
+  let t = profile.startTime;
+  for (let i = 0; i < profile.samples.length; i++) {
+    t += profile.timeDeltas[i]!;
+    const node = byId.get(profile.samples[i]!)!;
+    const steady = t - profile.startTime >= STARTUP_SECONDS * 1e6 && profile.endTime - t >= SHUTDOWN_SECONDS * 1e6;
+    if (node.callFrame.functionName === '(idle)' || !steady) {
+      if (current && (!best || current.endUs - current.startUs > best.endUs - best.startUs)) best = current;
+      current = null;
+      continue;
+    }
+    current ??= { startUs: t, endUs: t, areas: new Map() };
+    current.endUs = t;
+    const area = stackArea(node, parents);
+    current.areas.set(area, (current.areas.get(area) ?? 0) + 1);
+  }
+  if (!best) return null;
+  const total = [...best.areas.values()].reduce((a, b) => a + b, 0);
+  return {
+    ms: (best.endUs - best.startUs) / 1000,
+    atSeconds: (best.startUs - profile.startTime) / 1e6,
+    byArea: [...best.areas]
+      .map(([area, n]) => ({ area, percent: (n * 100) / total }))
+      .sort((a, b) => b.percent - a.percent),
+  };
+}
+
 export function summariseCpuProfiles(dir: string, top = 12): CpuProfileSummary | null {
   let files: string[];
   try {
@@ -54,8 +123,11 @@ export function summariseCpuProfiles(dir: string, top = 12): CpuProfileSummary |
   const byArea = new Map<string, number>();
   const byFunction = new Map<string, { name: string; where: string; ms: number }>();
   let busyMs = 0;
+  let stall: EventLoopStall | null = null;
   for (const file of files) {
     const profile = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as CpuProfile;
+    const longest = longestStall(profile);
+    if (longest && (!stall || longest.ms > stall.ms)) stall = longest;
     const totalHits = profile.nodes.reduce((n, node) => n + (node.hitCount ?? 0), 0);
     const msPerHit = totalHits ? (profile.endTime - profile.startTime) / 1000 / totalHits : 0;
     for (const node of profile.nodes) {
@@ -83,5 +155,6 @@ export function summariseCpuProfiles(dir: string, top = 12): CpuProfileSummary |
       .sort((a, b) => b.ms - a.ms)
       .slice(0, top)
       .map((f) => ({ ...f, percent: percent(f.ms) })),
+    longestStall: stall,
   };
 }

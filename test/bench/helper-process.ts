@@ -27,6 +27,8 @@ export interface HelperProcessOptions {
 
 export class HelperProcess {
   private exited: Promise<void>;
+  /** A benchmark that dies (an exception, a bug) must not leave its helper running with programs attached. */
+  private readonly stopWithUs = () => this.child.kill('SIGTERM');
 
   private constructor(
     private readonly child: ChildProcess,
@@ -39,6 +41,7 @@ export class HelperProcess {
       if (child.exitCode !== null || child.signalCode !== null) resolve();
       else child.once('exit', () => resolve());
     });
+    process.once('exit', this.stopWithUs);
   }
 
   get pid(): number {
@@ -80,12 +83,13 @@ export class HelperProcess {
     await this.client.call('profiles.create', { name: BENCH_PROFILE, usernames: [account.name] });
   }
 
-  monitorStatuses(): Promise<MonitorStatus[]> {
-    return this.client.call('monitors.list', {});
+  monitorStatuses(timeoutMs?: number): Promise<MonitorStatus[]> {
+    return this.client.call('monitors.list', {}, { timeoutMs });
   }
 
   /** SIGTERM, then waits for the clean stop; SIGKILL after 30 s. */
   async stop(): Promise<void> {
+    process.off('exit', this.stopWithUs);
     this.pendingIo?.close();
     await this.client.close().catch(() => {});
     if (this.child.exitCode === null) this.child.kill('SIGTERM');

@@ -3,7 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CompareResult, KernelProgramCost } from './compare.js';
-import type { CpuProfileSummary } from './cpu-profile.js';
+import type { CpuProfileSummary, EventLoopStall } from './cpu-profile.js';
 import type { MicroResult } from './micro.js';
 import type { Sample } from './sampler.js';
 import type { SoakResult } from './soak.js';
@@ -79,6 +79,11 @@ function programRows(costs: KernelProgramCost[], top = 10): string[][] {
 }
 const PROGRAM_HEADER = ['program', 'attached to', 'runs', 'avg ns', 'CPU (of one core)'];
 
+function stallText(stall: EventLoopStall): string {
+  const areas = stall.byArea.slice(0, 5).map((a) => `${a.area} ${fixed(a.percent, 0)} %`).join(', ');
+  return `${fixed(stall.ms, 0)} ms at ${fixed(stall.atSeconds, 1)} s (${areas})`;
+}
+
 function targetLines(targets: TargetResult[]): string[] {
   return targets.map(
     (t) => `${t.status === 'pass' ? 'PASS' : t.status === 'fail' ? 'FAIL' : '----'}  ${t.description}: ${t.measured}${t.note ? ` (${t.note})` : ''}`,
@@ -94,7 +99,8 @@ export function formatTerminal(report: BenchReport): string {
     const e = c.eventRate;
     out.push(
       `Event rate (stress-ng as the child): ${rate(e.recordsPerSecondMedian)} records/s median, ${rate(e.recordsPerSecondMax)} max; ` +
-        `drops ${e.dropsTotal}; PENDING_IO peak ${e.pendingIoPeak} entries, median ${fixed(e.pendingIoMedian, 0)}`,
+        `drops ${e.dropsTotal}; PENDING_IO peak ${e.pendingIoPeak} entries, median ${fixed(e.pendingIoMedian, 0)}; ` +
+        `slowest answer to monitors.list ${fixed(e.maxAnswerMs, 0)} ms`,
       `  per monitor: ${Object.entries(e.byMonitor)
         .map(([name, m]) => `${name} ${rate(m.recordsPerSecondMedian)}/s (${m.dropped} dropped)`)
         .join(', ')}`,
@@ -133,8 +139,9 @@ export function formatTerminal(report: BenchReport): string {
     out.push(
       `Helper CPU profile (${fixed(p.busyMs / 1000, 1)} s busy over ${p.profiles} run(s)): ` +
         p.byArea.slice(0, 6).map((a) => `${a.area} ${fixed(a.percent, 0)} %`).join(', '),
-      '',
     );
+    if (p.longestStall) out.push(`  longest event-loop stall: ${stallText(p.longestStall)}`);
+    out.push('');
   }
   if (report.targets.length) out.push('Targets:', ...targetLines(report.targets).map((l) => `  ${l}`));
   for (const note of report.notes) out.push(`Note: ${note}`);
@@ -175,6 +182,7 @@ export function formatMarkdown(report: BenchReport): string {
       `- records delivered: ${rate(c.eventRate.recordsPerSecondMedian)}/s median, ${rate(c.eventRate.recordsPerSecondMax)}/s max`,
       `- drops: ${c.eventRate.dropsTotal}`,
       `- PENDING_IO: peak ${c.eventRate.pendingIoPeak} entries, median ${fixed(c.eventRate.pendingIoMedian, 0)}`,
+      `- slowest answer of the helper to monitors.list: ${fixed(c.eventRate.maxAnswerMs, 0)} ms`,
       '',
       ...markdownTable(
         ['monitor', 'records/s (median)', 'dropped'],
@@ -239,6 +247,12 @@ export function formatMarkdown(report: BenchReport): string {
       ...markdownTable(['function', 'where', 'ms', 'share'], p.topFunctions.map((f) => [f.name, f.where, fixed(f.ms, 0), pct(f.percent, 1)])),
       '',
     );
+    if (p.longestStall) {
+      out.push(
+        `Longest event-loop stall (no ring buffer read meanwhile; start-up and shutdown excluded): ${stallText(p.longestStall)}.`,
+        '',
+      );
+    }
   }
   if (report.files.chartSvg) {
     out.push('## Helper over time', '', `![RSS and event rate over time](${path.basename(report.files.chartSvg)})`, '');

@@ -17,12 +17,16 @@ export interface Sample {
   /** Cumulative drops of all monitors since the helper started. */
   recordsDropped: number;
   pendingIoEntries: number | null;
+  /** How long the helper took to answer monitors.list. */
+  answerMs: number;
 }
 
 interface Snapshot {
   atMs: number;
   cpuMs: number;
   waitMs: number;
+  /** How long monitors.list took to answer: the helper's responsiveness. */
+  answerMs: number;
   statuses: MonitorStatus[];
 }
 
@@ -43,13 +47,20 @@ export interface WindowResult {
   byMonitor: Record<string, MonitorDelta>;
   pendingIoPeak: number | null;
   pendingIoMedian: number | null;
+  /** Slowest answer to monitors.list in the window. */
+  maxAnswerMs: number;
 }
+
+/** Long: under a flood of records a starved helper answers late, and the answer is still wanted. */
+const STATUS_TIMEOUT_MS = 60_000;
 
 const sum = (statuses: MonitorStatus[], field: 'recordsSubmitted' | 'recordsDropped') =>
   statuses.reduce((n, s) => n + s[field], 0);
 
 export class Sampler {
   readonly samples: Sample[] = [];
+  /** Samples the helper did not answer in time for. */
+  readonly missed: string[] = [];
   private timer: NodeJS.Timeout | null = null;
   private running = false;
   private last: Snapshot | null = null;
@@ -65,7 +76,9 @@ export class Sampler {
   private async snapshot(): Promise<Snapshot> {
     const cpuMs = processCpuMs(this.helper.pid);
     const waitMs = processRunQueueWaitMs(this.helper.pid);
-    return { atMs: Date.now(), cpuMs, waitMs, statuses: await this.helper.monitorStatuses() };
+    const asked = Date.now();
+    const statuses = await this.helper.monitorStatuses(STATUS_TIMEOUT_MS);
+    return { atMs: Date.now(), cpuMs, waitMs, answerMs: Date.now() - asked, statuses };
   }
 
   start(): void {
@@ -86,7 +99,14 @@ export class Sampler {
   }
 
   private async tick(): Promise<void> {
-    const now = await this.snapshot();
+    let now: Snapshot;
+    try {
+      now = await this.snapshot();
+    } catch (error) {
+      // A helper too busy to answer within the call's limit is a finding, not a reason to stop measuring.
+      this.missed.push(`${new Date().toISOString()}: ${(error as Error).message}`);
+      return;
+    }
     const previous = this.last;
     this.last = now;
     if (!previous) return;
@@ -99,6 +119,7 @@ export class Sampler {
       recordsPerSecond: ratePerSecond(sum(previous.statuses, 'recordsSubmitted'), sum(now.statuses, 'recordsSubmitted'), elapsedMs),
       recordsDropped: sum(now.statuses, 'recordsDropped'),
       pendingIoEntries: this.helper.pendingIo?.size() ?? null,
+      answerMs: now.answerMs,
     });
   }
 
@@ -134,6 +155,7 @@ export class Sampler {
         byMonitor,
         pendingIoPeak: pending.length ? max(pending) : null,
         pendingIoMedian: pending.length ? median(pending) : null,
+        maxAnswerMs: Math.max(begin.answerMs, end.answerMs, ...inside.map((s) => s.answerMs)),
       };
     };
   }
