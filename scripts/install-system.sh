@@ -63,6 +63,8 @@ for lib in libbpf.so.1 libc.so.6; do
   ldconfig -p 2>/dev/null | grep -q "$lib" || die "$lib is missing (Debian: apt-get install libbpf1)"
 done
 
+[ -d node_modules/typescript ] || die "node_modules is missing: run npm ci (or scripts/setup.sh) first"
+
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 
