@@ -2,9 +2,10 @@
 // test pin dir, a real child account keeps starting programs that go just over its memory limit, and the helper is
 // stopped (keeping its programs attached), left stopped for a few seconds, and started again. Every allocator is
 // killed — also while no helper runs — the new helper takes the pins over and reads what happened meanwhile, and
-// the network limiter keeps the child's upload to its limit through the gap.
+// the network limiter keeps the child's upload to its limit through the gap. What the old helper had written and the
+// database no longer asks for (a profile deleted while no helper ran, a blocked program's copy) is lifted.
 import { execFile } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -26,6 +27,7 @@ import { BPF_OBJECT_DIR, kernelTestsEnabled } from '../support/kernel.js';
 const execFileAsync = promisify(execFile);
 const REPO = path.resolve(import.meta.dirname, '../..');
 const CHILD = 'dots-test-restart';
+const GONE_CHILD = 'dots-test-restart-gone';
 const LIMIT_MB = 100;
 const UPLOAD_LIMIT_MBPS = 8; // 1,000,000 bytes/s
 /** How long no helper runs, at least. */
@@ -90,6 +92,9 @@ describe.skipIf(!kernelTestsEnabled())('enforcement across a helper restart', ()
   let workDir: string;
   let pinDir: string;
   let child: TestAccount;
+  let goneChild: TestAccount;
+  let game: string;
+  let gameCopy: string;
   let helper: HelperProcess | null = null;
   let client: HelperClient | null = null;
   let profile: Profile;
@@ -127,12 +132,20 @@ describe.skipIf(!kernelTestsEnabled())('enforcement across a helper restart', ()
 
   beforeAll(async () => {
     child = createTestAccount(CHILD);
+    goneChild = createTestAccount(GONE_CHILD);
     dir = mkdtempSync('/tmp/dots-restart-');
     chmodSync(dir, 0o755);
     workDir = mkdtempSync('/var/tmp/dots-restart-work-');
     chmodSync(workDir, 0o777);
     writeFileSync(path.join(workDir, 'loop.sh'), LOOP, { mode: 0o755 });
     writeFileSync(path.join(workDir, 'upload.mjs'), UPLOADER, { mode: 0o644 });
+    // A "game" to block, and a copy of it (another file, same content) that the helper identifies by its hash.
+    game = path.join(workDir, 'game');
+    gameCopy = path.join(workDir, 'game-copy');
+    copyFileSync('/bin/true', game);
+    copyFileSync('/bin/true', gameCopy);
+    chmodSync(game, 0o755);
+    chmodSync(gameCopy, 0o755);
     pinDir = `/sys/fs/bpf/dots-test-restart-${process.pid}`;
     await start();
   });
@@ -143,6 +156,7 @@ describe.skipIf(!kernelTestsEnabled())('enforcement across a helper restart', ()
     rmSync(dir, { recursive: true, force: true });
     rmSync(workDir, { recursive: true, force: true });
     removeTestAccount(CHILD);
+    removeTestAccount(GONE_CHILD);
   });
 
   it('pins the monitors, the limiter and WATCHED_UIDS under the pin dir', async () => {
@@ -154,6 +168,11 @@ describe.skipIf(!kernelTestsEnabled())('enforcement across a helper restart', ()
         network: { max_upload_mbps: UPLOAD_LIMIT_MBPS, max_download_mbps: null },
       },
     });
+    await client!.call('apps.block', { profile: 'Sam', app: game });
+    // The copy is held at exec, hashed by the helper and killed; its identity joins the kernel's BLOCKED_EXES.
+    expect((await runAs(child, gameCopy, [])).signal).toBe('SIGKILL');
+    await client!.call('profiles.create', { name: 'Gone', usernames: [GONE_CHILD] });
+
     const pins = pinsUnder(pinDir).map((p) => path.relative(pinDir, p));
     for (const object of ['process-monitor', 'filesystem-monitor', 'network-monitor', 'memory-monitor', 'disk-io-monitor']) {
       expect(pins.some((p) => p.startsWith(`${object}@`) && p.includes('/link_')), object).toBe(true);
@@ -170,6 +189,9 @@ describe.skipIf(!kernelTestsEnabled())('enforcement across a helper restart', ()
 
     expect(await stop()).toBe(0);
     gap.fromMs = Date.now();
+    // While no helper runs: a profile is deleted from the database, and the blocked game is still killed at exec.
+    await execFileAsync('sqlite3', [path.join(dir, 'dots.db'), "PRAGMA foreign_keys = ON; DELETE FROM profiles WHERE name = 'Gone';"]);
+    expect((await runAs(child, game, [])).signal).toBe('SIGKILL');
     uploadDuringGapBytesPerSecond = await measureUpload(child, path.join(workDir, 'upload.mjs'));
     const rest = GAP_MS - (Date.now() - gap.fromMs);
     if (rest > 0) await new Promise((r) => setTimeout(r, rest));
@@ -230,6 +252,15 @@ describe.skipIf(!kernelTestsEnabled())('enforcement across a helper restart', ()
       { what: 'the exits of every allocator killed while no helper ran', timeoutMs: 15_000 },
     );
     expect(stored.every((r) => r.comm === 'perl')).toBe(true);
+  });
+
+  it("lifts what the old helper set and the database no longer asks for", async () => {
+    expect(helper!.output()).toContain(`"unwatchedUids":[${goneChild.uid}]`);
+    // The copy's identity came from the old helper; lifting the block must free it too.
+    await client!.call('apps.unblock', { profile: 'Sam', app: game });
+    const [original, copy] = [await runAs(child, game, []), await runAs(child, gameCopy, [])];
+    expect([original.signal, original.code]).toEqual([null, 0]);
+    expect([copy.signal, copy.code]).toEqual([null, 0]);
   });
 
   it('--stop-and-detach stops the helper and leaves nothing of it loaded', async () => {

@@ -83,6 +83,8 @@ export class MonitorSet {
   private pinLockFd: number | null = null;
   /** uids found watched in a pinned WATCHED_UIDS and not watched again since. */
   private adoptedWatches = new Set<number>();
+  /** Taken-over DERIVED_PRESENCE_MAPS whose entries are marked stale until the enforcer writes them again. */
+  private markedMaps: BpfMap[] = [];
   pendingEvicted = 0;
 
   constructor(private readonly options: MonitorSetOptions) {
@@ -159,10 +161,11 @@ export class MonitorSet {
   loadAll(): MonitorStatus[] {
     const statuses = this.monitors.map((m) => m.load(this.watchedUids.fd, this.reading));
     for (const monitor of this.monitors) {
-      if (!monitor.adopted.maps.length) continue;
+      if (!monitor.loaded || !monitor.adopted.maps.length) continue;
       for (const name of DERIVED_PRESENCE_MAPS[monitor.definition.name] ?? []) {
         const map = monitor.mapByName(name);
         for (const key of map.keys()) map.update(key, STALE_MARK);
+        this.markedMaps.push(map);
       }
     }
     return statuses;
@@ -183,16 +186,12 @@ export class MonitorSet {
     for (const uid of unwatchedUids) this.unwatch(uid);
     this.adoptedWatches.clear();
     let staleEntriesRemoved = 0;
-    for (const monitor of this.monitors) {
-      if (!monitor.loaded || !monitor.adopted.maps.length) continue;
-      for (const name of DERIVED_PRESENCE_MAPS[monitor.definition.name] ?? []) {
-        const map = monitor.mapByName(name);
-        for (const key of map.keys()) {
-          if (map.lookup(key)?.equals(STALE_MARK) && map.delete(key)) staleEntriesRemoved++;
-        }
+    for (const map of this.markedMaps) {
+      for (const key of map.keys()) {
+        if (map.lookup(key)?.equals(STALE_MARK) && map.delete(key)) staleEntriesRemoved++;
       }
-      monitor.adopted = { maps: [], links: monitor.adopted.links };
     }
+    this.markedMaps = [];
     return { unwatchedUids, staleEntriesRemoved };
   }
 
