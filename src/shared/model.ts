@@ -1,5 +1,6 @@
 // Domain objects shared by helper, CLI, Electron main and renderer. The wire schemas that validate them live in
 // protocol.ts; these are the plain shapes.
+import type { TimeRules } from './time-rules.js';
 
 /**
  * Limits per child. null means "no limit". Units are in the names and mean exactly:
@@ -42,6 +43,8 @@ export interface Limits {
   diskIo: DiskIoLimits;
   network: NetworkLimits;
   blockedApps: BlockedApp[];
+  /** Allowed hours and daily budgets (time-rules.ts); absent means none (no age group given, or stored before). */
+  time?: TimeRules;
 }
 
 export const NO_LIMITS: Limits = Object.freeze({

@@ -8,6 +8,7 @@ import type { MonitorSet } from '../bpf/monitor-set.js';
 import type { Logger } from '../log.js';
 import type { ExcessiveIoNotice, Pipeline } from '../pipeline/index.js';
 import type { Store } from '../store/index.js';
+import { TimeKeeper } from '../time/time-keeper.js';
 import { AlertGate } from './alert-gate.js';
 import { BlockedApps, type ExecDecision } from './blocked-apps.js';
 import { DiskThrottle } from './disk-throttle.js';
@@ -33,6 +34,8 @@ const MAX_PENDING_EVENTS = 50_000;
 export class Enforcer {
   readonly networkLimiter: NetworkLimiter;
   readonly diskThrottle: DiskThrottle;
+  /** Allowed hours and daily budgets: exec denial, ending programs, warnings (src/helper/time). */
+  readonly time: TimeKeeper;
   private blockedApps: BlockedApps | null = null;
   private readonly gate: AlertGate;
   private pendingEvents: MonitorEvent[] = [];
@@ -47,6 +50,17 @@ export class Enforcer {
     this.networkLimiter = new NetworkLimiter({ log: log.child('network-limiter'), objectDir: options.objectDir });
     this.diskThrottle = new DiskThrottle({ log: log.child('disk-throttle') });
     this.gate = new AlertGate({ now: options.now ?? Date.now });
+    this.time = new TimeKeeper({
+      store: options.store,
+      pipeline: options.pipeline,
+      log: log.child('time'),
+      publishAlert: options.publishAlert,
+      setExecDenied: (profile, denied) => {
+        for (const { uid } of profile.accounts) {
+          options.monitors.watch(uid, watchedAccountFromLimits(profile.id, profile.limits, { execDenied: denied }));
+        }
+      },
+    });
   }
 
   /** Starts the enforcement mechanisms this machine offers and applies every stored profile. */
@@ -79,7 +93,8 @@ export class Enforcer {
     const disk = diskRatesFromLimits(limits);
     this.diskThrottle.setLimit(profile.id, disk);
     for (const uid of uids) {
-      monitors.watch(uid, watchedAccountFromLimits(profile.id, limits));
+      const execDenied = this.time.execDenied(profile.id); // outside allowed hours or out of screen time
+      monitors.watch(uid, watchedAccountFromLimits(profile.id, limits, { execDenied }));
       this.networkLimiter.setLimit(uid, profile.id, network.uploadBytesPerSecond, network.downloadBytesPerSecond);
       if (disk.readBytesPerSecond !== null || disk.writeBytesPerSecond !== null) {
         this.diskThrottle.adoptExisting(uid, profile.id);
@@ -93,6 +108,8 @@ export class Enforcer {
         log.warn(`blocked apps of profile ${profile.name}: ${(error as Error).message}`);
       }
     }
+    // New rules take effect now: a window that just closed stops the child's programs without waiting a tick.
+    this.time.evaluate(profile, (this.options.now ?? Date.now)());
   }
 
   /** Stops watching and limiting an account (it left its profile, or the profile was deleted). */
@@ -107,6 +124,7 @@ export class Enforcer {
     this.diskThrottle.clear(profile.id);
     if (this.blockedApps) await this.blockedApps.setProfileBlocks(profile.id, []);
     this.metrics.delete(profile.id);
+    this.time.forget(profile.id);
   }
 
   /** Resolves what a parent typed into a blockable program (path, size, hash). */
@@ -119,6 +137,7 @@ export class Enforcer {
   onEvent(event: MonitorEvent): void {
     if (this.pendingEvents.length < MAX_PENDING_EVENTS) this.pendingEvents.push(event);
     if (event.type !== 'process_exec') return;
+    this.time.onExec(event);
     this.diskThrottle.adopt(event.pid, event.profileId);
     this.blockedApps
       ?.handleExec(event)
@@ -159,6 +178,7 @@ export class Enforcer {
         if (decision.action === 'suppress') continue;
         raised.push(this.storeAlert(breach, decision.key));
       }
+      raised.push(...this.time.evaluate(profile, nowMs));
     }
     return raised;
   }
@@ -217,5 +237,6 @@ export class Enforcer {
     this.networkLimiter.close();
     this.diskThrottle.close();
     this.blockedApps?.clear();
+    this.time.close();
   }
 }

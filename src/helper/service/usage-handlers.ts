@@ -19,7 +19,7 @@ function localMidnight(nowMs: number): number {
 }
 
 export function usageHandlers(ctx: HelperContext): UsageHandlers {
-  const { store, pipeline } = ctx;
+  const { store, pipeline, enforcer } = ctx;
 
   const todayOf = (profileId: number, nowMs: number): UsageRollup => {
     const fromMs = localMidnight(nowMs);
@@ -52,13 +52,15 @@ export function usageHandlers(ctx: HelperContext): UsageHandlers {
       const username = (await accountByUid(caller.uid))?.username ?? null;
       if (caller.role === 'admin') return { role: 'admin', uid: caller.uid, username, via: caller.via };
       const profile = resolveProfile(store, caller.profileId);
+      const now = Date.now();
       return {
         role: 'child',
         uid: caller.uid,
         username,
         profile: { id: profile.id, name: profile.name },
         limits: profile.limits,
-        today: todayOf(profile.id, Date.now()),
+        today: todayOf(profile.id, now),
+        time: enforcer.time.status(profile, now),
       };
     },
   };

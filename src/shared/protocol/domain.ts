@@ -7,6 +7,8 @@
 import { z } from 'zod';
 import { MONITOR_NAMES, type MonitorStatus } from '../events.js';
 import type { Alert, BlockedApp, LiveMetrics, Limits, Profile, UsageRollup } from '../model.js';
+import type { ExportResult, UsageReport } from '../reports.js';
+import type { TimeRules, TimeStatus } from '../time-rules.js';
 
 const count = z.number().int().min(0);
 const num = z.number();
@@ -35,11 +37,42 @@ export const BlockedAppSchema = z.object({
   sizeBytes: num,
 });
 
+const windows = z.array(z.string());
+
+export const TimeRulesSchema = z.object({
+  allowedHours: z
+    .object({
+      days: z.object({
+        mon: windows,
+        tue: windows,
+        wed: windows,
+        thu: windows,
+        fri: windows,
+        sat: windows,
+        sun: windows,
+      }),
+      holidays: z.object({ dates: z.array(z.string()), windows }),
+    })
+    .nullable(),
+  screenTimeSecondsPerDay: nullableNum,
+  appBudgets: z.array(z.object({ app: z.string(), secondsPerDay: num })),
+  warnMinutesBefore: z.array(num),
+});
+
 export const LimitsSchema = z.object({
   memory: z.object({ max_allocation_mb: nullableNum, max_process_memory_mb: nullableNum }),
   diskIo: z.object({ max_bandwidth_mbps: nullableNum, max_latency_ms: nullableNum }),
   network: z.object({ max_upload_mbps: nullableNum, max_download_mbps: nullableNum }),
   blockedApps: z.array(BlockedAppSchema),
+  time: TimeRulesSchema.optional(),
+});
+
+export const TimeStatusSchema = z.object({
+  allowedNow: z.boolean(),
+  nextChangeMs: nullableNum,
+  screenTimeUsedSeconds: num,
+  screenTimeLeftSeconds: nullableNum,
+  apps: z.array(z.object({ app: z.string(), usedSeconds: num, leftSeconds: num })),
 });
 
 export const AccountSchema = z.object({ uid: count, username: z.string().nullable() });
@@ -120,6 +153,53 @@ export const UsageRollupSchema = z.object({
   peakRssBytes: num,
 });
 
+const usageCounters = {
+  processesStarted: num,
+  netTxBytes: num,
+  netRxBytes: num,
+  diskReadBytes: num,
+  diskWriteBytes: num,
+  peakRssBytes: num,
+};
+
+export const AppUsageLineSchema = z.object({
+  app: z.string(),
+  activeSeconds: num,
+  ...usageCounters,
+  fileReadBytes: num,
+  fileWriteBytes: num,
+});
+
+export const UsageReportSchema = z.object({
+  profile: z.object({ id, name: z.string() }),
+  period: z.enum(['day', 'week']),
+  from: z.string(),
+  to: z.string(),
+  fromMs: num,
+  toMs: num,
+  screenTimeSeconds: num,
+  screenTimeBudgetSecondsPerDay: nullableNum,
+  days: z.array(
+    z.object({ date: z.string(), fromMs: num, toMs: num, screenTimeSeconds: num, ...usageCounters }),
+  ),
+  apps: z.array(AppUsageLineSchema),
+  topNetwork: z.array(AppUsageLineSchema),
+  topDisk: z.array(AppUsageLineSchema),
+  memoryPeaks: z.array(z.object({ app: z.string(), peakRssBytes: num })),
+  alerts: z.object({
+    total: count,
+    byKind: z.array(z.object({ kind: z.enum(ALERT_KINDS), count })),
+    latest: z.array(AlertSchema),
+  }),
+});
+
+export const ExportResultSchema = z.object({
+  format: z.enum(['json', 'csv']),
+  bucket: z.enum(['minute', 'hour', 'day']),
+  rowCount: count,
+  text: z.string(),
+});
+
 // --- drift checks: each schema's output must be exactly its interface ----------------------------------------------
 
 type Equals<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
@@ -133,4 +213,8 @@ export type _DomainSchemasMatchInterfaces = [
   Assert<Equals<z.output<typeof AlertSchema>, Alert>>,
   Assert<Equals<z.output<typeof LiveMetricsSchema>, LiveMetrics>>,
   Assert<Equals<z.output<typeof UsageRollupSchema>, UsageRollup>>,
+  Assert<Equals<z.output<typeof TimeRulesSchema>, TimeRules>>,
+  Assert<Equals<z.output<typeof TimeStatusSchema>, TimeStatus>>,
+  Assert<Equals<z.output<typeof UsageReportSchema>, UsageReport>>,
+  Assert<Equals<z.output<typeof ExportResultSchema>, ExportResult>>,
 ];

@@ -6,22 +6,29 @@ import type { EventRowByTable, EventTable } from '../event-rows.js';
 import {
   AlertSchema,
   BlockedAppSchema,
+  ExportResultSchema,
   LimitsSchema,
   LiveMetricsSchema,
   MonitorNameSchema,
   MonitorStatusSchema,
   ProfileSchema,
+  TimeRulesSchema,
+  TimeStatusSchema,
+  UsageReportSchema,
   UsageRollupSchema,
 } from './domain.js';
 import {
+  AgeGroupSchema,
   AppSchema,
   EpochMsSchema,
   LimitsPatchSchema,
+  LocalDateSchema,
   ProfileIdSchema,
   ProfileNameSchema,
   ProfileRefSchema,
   QueryLimitSchema,
   SINCE_AFTER_UNTIL,
+  TimeRulesParamsSchema,
   UidSchema,
   UsernameSchema,
   sinceNotAfterUntil,
@@ -65,6 +72,14 @@ export const HelperStatusSchema = z.object({
   ),
 });
 
+const NO_TIME_STATUS = {
+  allowedNow: true,
+  nextChangeMs: null,
+  screenTimeUsedSeconds: 0,
+  screenTimeLeftSeconds: null,
+  apps: [],
+} as const satisfies z.input<typeof TimeStatusSchema>;
+
 const accountIdentity = { uid: UidSchema, username: z.string().nullable() };
 
 export const SelfStatusSchema = z.discriminatedUnion('role', [
@@ -76,10 +91,16 @@ export const SelfStatusSchema = z.discriminatedUnion('role', [
     limits: LimitsSchema,
     /** Today's totals so far (local midnight to now), comm null. */
     today: UsageRollupSchema,
+    /**
+     * Allowed hours now, screen time and app budgets used and left today. Clients always get it; a handler that
+     * leaves it out (a test double) sends the no-rules status.
+     */
+    time: TimeStatusSchema.default(NO_TIME_STATUS),
   }),
 ]);
 
 const profileParam = z.strictObject({ profile: ProfileRefSchema });
+export const EXPORT_MAX_RANGE_MS = 366 * 86_400_000;
 const topicsParam = z.strictObject({ topics: z.array(TopicSchema).min(1).max(8) });
 const topicsResult = z.object({ topics: z.array(TopicSchema) });
 
@@ -94,6 +115,8 @@ export const methods = {
       name: ProfileNameSchema,
       uids: z.array(UidSchema).max(64).refine(uniqueItems, 'uids must not repeat').optional(),
       usernames: z.array(UsernameSchema).max(64).refine(uniqueItems, 'usernames must not repeat').optional(),
+      /** Fills every limit (memory, disk, network, allowed hours, screen time) from AGE_GROUP_PRESETS. */
+      ageGroup: AgeGroupSchema.optional(),
     }),
     ProfileSchema,
   ),
@@ -118,6 +141,17 @@ export const methods = {
   'apps.block': method('admin', z.strictObject({ profile: ProfileRefSchema, app: AppSchema }), BlockedAppSchema),
   /** not_found when the app was not blocked. */
   'apps.unblock': method('admin', z.strictObject({ profile: ProfileRefSchema, app: AppSchema }), z.null()),
+
+  /** A profile's time rules (NO_TIME_RULES when it has none). */
+  'timeRules.get': method('child', profileParam, TimeRulesSchema),
+  /** Replaces the time rules as a whole and applies them at once (a closed window stops the child's programs). */
+  'timeRules.set': method(
+    'admin',
+    z.strictObject({ profile: ProfileRefSchema, rules: TimeRulesParamsSchema }),
+    TimeRulesSchema,
+  ),
+  /** Allowed now, next change, screen time and app budgets used and left today. */
+  'timeRules.status': method('child', profileParam, TimeStatusSchema),
 
   'monitors.list': method('admin', noParams, z.array(MonitorStatusSchema)),
   'monitors.enable': method('admin', z.strictObject({ name: MonitorNameSchema }), MonitorStatusSchema),
@@ -153,6 +187,37 @@ export const methods = {
       })
       .refine(sinceNotAfterUntil, SINCE_AFTER_UNTIL),
     z.array(UsageRollupSchema),
+  ),
+
+  /** One local day (default today): screen time, apps, top network/disk users, memory peaks, alerts. */
+  'reports.daily': method(
+    'child',
+    z.strictObject({ profile: ProfileRefSchema, date: LocalDateSchema.optional() }),
+    UsageReportSchema,
+  ),
+  /** The Monday-to-Sunday week holding `weekOf` (default this week), with one summary per day. */
+  'reports.weekly': method(
+    'child',
+    z.strictObject({ profile: ProfileRefSchema, weekOf: LocalDateSchema.optional() }),
+    UsageReportSchema,
+  ),
+  /** Usage per application and bucket (default day) as JSON or CSV (RFC 4180) text. */
+  'reports.export': method(
+    'child',
+    z
+      .strictObject({
+        profile: ProfileRefSchema,
+        sinceMs: EpochMsSchema,
+        untilMs: EpochMsSchema,
+        format: z.enum(['json', 'csv']),
+        bucket: z.enum(['minute', 'hour', 'day']).optional(),
+      })
+      .refine((p) => p.sinceMs < p.untilMs, { message: 'sinceMs must be before untilMs', path: ['sinceMs'] })
+      .refine((p) => p.untilMs - p.sinceMs <= EXPORT_MAX_RANGE_MS, {
+        message: 'export at most 366 days at once',
+        path: ['untilMs'],
+      }),
+    ExportResultSchema,
   ),
 
   /** Newest first. Without `profile`: every profile for an admin, its own for a child. */

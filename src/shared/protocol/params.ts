@@ -3,6 +3,17 @@
 
 import { z } from 'zod';
 import type { Limits } from '../model.js';
+import {
+  AGE_GROUPS,
+  COMM_MAX_LENGTH,
+  MAX_APP_BUDGETS,
+  MAX_BUDGET_SECONDS,
+  MAX_HOLIDAY_DATES,
+  MAX_WINDOWS_PER_DAY,
+  appComm,
+  isCalendarDate,
+  windowProblem,
+} from '../time-rules.js';
 
 export const PROFILE_NAME_MAX_LENGTH = 64;
 
@@ -128,5 +139,67 @@ export function applyLimitsPatch(current: Limits, patch: LimitsPatch): Limits {
     diskIo: mergeGroup(current.diskIo, patch.diskIo),
     network: mergeGroup(current.network, patch.network),
     blockedApps: current.blockedApps.map((app) => ({ ...app })),
+    // timeRules.set manages the time rules; a limits patch keeps them as they are.
+    ...(current.time ? { time: structuredClone(current.time) } : {}),
   };
 }
+
+// --- time rules -------------------------------------------------------------------------------------------------
+
+/** A local calendar date, YYYY-MM-DD, that exists. */
+export const LocalDateSchema = z.string().refine(isCalendarDate, 'a date is YYYY-MM-DD and must exist (e.g. 2025-12-24)');
+
+const TimeWindowSchema = z.string().superRefine((text, ctx) => {
+  const problem = windowProblem(text);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+const DayWindowsSchema = z
+  .array(TimeWindowSchema)
+  .max(MAX_WINDOWS_PER_DAY, `at most ${MAX_WINDOWS_PER_DAY} windows per day`);
+
+const BudgetSecondsSchema = z
+  .number()
+  .int('a budget is whole seconds')
+  .min(0, 'a budget cannot be negative')
+  .max(MAX_BUDGET_SECONDS, 'a daily budget is at most 24 h (86400 s)');
+
+/** An app in a time budget: a command name or an absolute path, matched by its executable's basename. */
+const BudgetAppSchema = AppSchema.refine((app) => appComm(app).length > 0, 'name the program, not a directory');
+
+/** timeRules.set's rules: the whole model.TimeRules, replaced at once. */
+export const TimeRulesParamsSchema = z.strictObject({
+  allowedHours: z
+    .strictObject({
+      days: z.strictObject({
+        mon: DayWindowsSchema,
+        tue: DayWindowsSchema,
+        wed: DayWindowsSchema,
+        thu: DayWindowsSchema,
+        fri: DayWindowsSchema,
+        sat: DayWindowsSchema,
+        sun: DayWindowsSchema,
+      }),
+      holidays: z.strictObject({
+        dates: z
+          .array(LocalDateSchema)
+          .max(MAX_HOLIDAY_DATES, `at most ${MAX_HOLIDAY_DATES} holiday dates`)
+          .refine((dates) => new Set(dates).size === dates.length, 'holiday dates must not repeat'),
+        windows: DayWindowsSchema,
+      }),
+    })
+    .nullable(),
+  screenTimeSecondsPerDay: BudgetSecondsSchema.nullable(),
+  appBudgets: z
+    .array(z.strictObject({ app: BudgetAppSchema, secondsPerDay: BudgetSecondsSchema }))
+    .max(MAX_APP_BUDGETS, `at most ${MAX_APP_BUDGETS} app budgets`)
+    .refine(
+      (budgets) => new Set(budgets.map((b) => appComm(b.app))).size === budgets.length,
+      `two budgets name the same program (apps are matched by the first ${COMM_MAX_LENGTH} characters of their name)`,
+    ),
+  warnMinutesBefore: z
+    .array(z.number().int().min(1).max(120))
+    .max(4, 'at most 4 warnings')
+    .refine((minutes) => new Set(minutes).size === minutes.length, 'warning times must not repeat'),
+});
+
+export const AgeGroupSchema = z.enum(AGE_GROUPS);
