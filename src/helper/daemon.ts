@@ -236,10 +236,15 @@ export async function startHelper(options: HelperOptions): Promise<RunningHelper
 
 /**
  * Lets go of the kernel side. keepAttached: the enforcer's state (pinned network limits, blocked-program entries,
- * disk throttle groups) and the pinned monitors stay in force, so a restart leaves no gap; otherwise all is lifted.
+ * disk throttle groups, exec denial in WATCHED_UIDS) and the pinned monitors stay in force, so a restart leaves no
+ * gap; only this process's timers stop. Otherwise all is lifted.
  */
 function releaseKernelSide(enforcer: Enforcer | null, monitors: MonitorSet, keepAttached: boolean): void {
-  if (keepAttached && monitors.pinDir) enforcer?.networkLimiter.close({ keepPinned: true });
-  else enforcer?.close();
+  if (keepAttached && monitors.pinDir) {
+    enforcer?.networkLimiter.close({ keepPinned: true });
+    enforcer?.time.close(); // pending SIGKILLs after a grace: the next helper evaluates the rules again
+  } else {
+    enforcer?.close();
+  }
   monitors.close({ keepAttached });
 }
