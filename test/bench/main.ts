@@ -198,7 +198,7 @@ async function run(options: BenchOptions): Promise<number> {
     netWatchedSlowdownPercent: c?.workloads.netWatched?.slowdownPercent,
     netUnwatchedSlowdownPercent: c?.workloads.netUnwatched?.slowdownPercent,
     stressDrops: c?.workloads.stress ? c.eventRate.dropsTotal : report.soak?.recordsDropped,
-    stressRecordsPerSecond: c?.workloads.stress ? c.eventRate.recordsPerSecondMedian : report.soak?.recordsPerSecondMedian,
+    stressRecordsPerSecond: c?.workloads.stress ? c.eventRate.recordsPerSecondMedian : report.soak?.recordsPerSecondMean,
     pendingIoPeak: c ? c.eventRate.pendingIoPeak : report.soak?.pendingIoPeak,
     rssDriftPercent: report.soak?.rssDrift.driftPercent,
     soakMinutes: report.soak?.minutes,

@@ -120,7 +120,7 @@ export function formatTerminal(report: BenchReport): string {
     out.push(
       `Soak ${s.minutes} min (${s.cycles} cycles): RSS ${megabytes(s.rssDrift.firstMedian)} → ${megabytes(s.rssDrift.lastMedian)} ` +
         `(${fixed(s.rssDrift.driftPercent, 1)} %, ${fixed(s.rssDrift.windowMs / 60_000, 1)} min windows), max ${megabytes(s.rssMaxBytes)}; ` +
-        `CPU ${pct(s.cpuPercentMedian, 1)} median; ${rate(s.recordsPerSecondMedian)} records/s median; ${s.recordsDropped} dropped; ` +
+        `CPU ${pct(s.cpuPercentMedian, 1)} median; ${rate(s.recordsPerSecondMean)} records/s mean; ${s.recordsDropped} dropped; ` +
         `PENDING_IO peak ${s.pendingIoPeak}, last ${s.pendingIoLast}`,
       '',
     );
@@ -210,8 +210,8 @@ export function formatMarkdown(report: BenchReport): string {
       '',
       `${s.minutes} min, ${s.cycles} workload cycles. RSS median first ${fixed(s.rssDrift.windowMs / 60_000, 1)} min ` +
         `${megabytes(s.rssDrift.firstMedian)}, last ${megabytes(s.rssDrift.lastMedian)}: drift ${fixed(s.rssDrift.driftPercent, 1)} %. ` +
-        `RSS max ${megabytes(s.rssMaxBytes)}. CPU ${pct(s.cpuPercentMedian, 1)} median. ${rate(s.recordsPerSecondMedian)} records/s ` +
-        `median. ${s.recordsDropped} dropped. PENDING_IO peak ${s.pendingIoPeak}, last ${s.pendingIoLast}.`,
+        `RSS max ${megabytes(s.rssMaxBytes)}. CPU ${pct(s.cpuPercentMedian, 1)} median. ${rate(s.recordsPerSecondMean)} records/s ` +
+        `mean. ${s.recordsDropped} dropped. PENDING_IO peak ${s.pendingIoPeak}, last ${s.pendingIoLast}.`,
       '',
     );
   }

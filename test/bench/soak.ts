@@ -31,7 +31,8 @@ export interface SoakResult {
   rssMedianBytes: number;
   rssMaxBytes: number;
   cpuPercentMedian: number;
-  recordsPerSecondMedian: number;
+  /** Mean over the soak (the load comes in bursts, so a median would mostly see the pauses). */
+  recordsPerSecondMean: number;
   recordsDropped: number;
   pendingIoPeak: number;
   pendingIoLast: number;
@@ -97,7 +98,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     rssMedianBytes: median(samples.map((s) => s.rssBytes)),
     rssMaxBytes: max(samples.map((s) => s.rssBytes)),
     cpuPercentMedian: median(samples.map((s) => s.cpuPercent)),
-    recordsPerSecondMedian: median(samples.map((s) => s.recordsPerSecond)),
+    recordsPerSecondMean: samples.length ? samples.reduce((n, s) => n + s.recordsPerSecond, 0) / samples.length : 0,
     recordsDropped: samples.at(-1)?.recordsDropped ?? 0, // cumulative since this helper started
     pendingIoPeak: pending.length ? max(pending) : Number.NaN,
     pendingIoLast: pending.at(-1) ?? Number.NaN,
