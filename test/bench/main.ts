@@ -193,10 +193,10 @@ async function run(options: BenchOptions): Promise<number> {
 
   const c = report.comparison;
   report.targets = options.mode === 'micro' ? [] : evaluateTargets({
-    cpuSlowdownPercent: c?.workloads.cpu?.slowdownPercent,
-    ioSlowdownPercent: c?.workloads.io?.slowdownPercent,
-    netWatchedSlowdownPercent: c?.workloads.netWatched?.slowdownPercent,
-    netUnwatchedSlowdownPercent: c?.workloads.netUnwatched?.slowdownPercent,
+    cpu: c?.workloads.cpu,
+    io: c?.workloads.io,
+    netWatched: c?.workloads.netWatched,
+    netUnwatched: c?.workloads.netUnwatched,
     stressDrops: c?.workloads.stress ? c.eventRate.dropsTotal : report.soak?.recordsDropped,
     stressRecordsPerSecond: c?.workloads.stress ? c.eventRate.recordsPerSecondMedian : report.soak?.recordsPerSecondMean,
     pendingIoPeak: c ? c.eventRate.pendingIoPeak : report.soak?.pendingIoPeak,

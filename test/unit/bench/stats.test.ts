@@ -46,9 +46,9 @@ describe('bench statistics', () => {
 describe('bench targets', () => {
   it('passes and fails each target on its own limit and leaves unmeasured ones open', () => {
     const results = evaluateTargets({
-      cpuSlowdownPercent: 0.5,
-      ioSlowdownPercent: 3.5,
-      netWatchedSlowdownPercent: -1,
+      cpu: { slowdownPercent: 0.5, roundRatios: [0.995, 0.996] },
+      io: { slowdownPercent: 3.5, roundRatios: [0.96, 0.97] },
+      netWatched: { slowdownPercent: -1, roundRatios: [1.01] },
       stressDrops: 0,
       stressRecordsPerSecond: 5000,
       pendingIoPeak: 2000,
@@ -62,6 +62,13 @@ describe('bench targets', () => {
       'pending-io': 'fail',
       'rss-flat': 'not measured',
     });
+  });
+
+  it('calls a comparison noisy when its rounds disagree by more than the target', () => {
+    const [cpu] = evaluateTargets({ cpu: { slowdownPercent: 0.8, roundRatios: [0.66, 1.08, 1.21] } });
+    expect(cpu).toMatchObject({ status: 'pass', note: expect.stringMatching(/^noisy: the rounds' ratios span 55\.0 %/) });
+    const [quiet] = evaluateTargets({ cpu: { slowdownPercent: 0.8, roundRatios: [0.99, 0.995] } });
+    expect(quiet!.note).toBeUndefined();
   });
 
   it('marks an RSS result from a soak shorter than 30 minutes as indicative', () => {
