@@ -119,6 +119,12 @@ async function main(argv: string[]): Promise<number> {
           process.stdout.write(formatLiveMetrics(metrics, names) + '\n');
         }
       : undefined,
+    onAlert: args.console
+      ? (alert) => {
+          const name = helper.store.profiles.get(alert.profileId)?.name ?? `profile ${alert.profileId}`;
+          process.stdout.write(`ALERT ${name} [${alert.kind}] ${alert.message}\n`);
+        }
+      : undefined,
   });
 
   writePidFile(pidFile);

@@ -2,7 +2,7 @@
 // sample timer. `startHelper` is used by the CLI (foreground daemon) and in-process by the end-to-end tests.
 import { readFileSync } from 'node:fs';
 import type { MonitorStatus } from '../shared/events.js';
-import type { LiveMetrics } from '../shared/model.js';
+import type { Alert, LiveMetrics } from '../shared/model.js';
 import type { HandlerTable } from './server/index.js';
 import { MonitorSet } from './bpf/monitor-set.js';
 import type { Logger } from './log.js';
@@ -32,6 +32,8 @@ export interface HelperOptions {
   sampleIntervalMs?: number;
   /** Called with every profile's live metrics after each sample (the foreground console uses it). */
   onMetrics?: (metrics: LiveMetrics[]) => void;
+  /** Called with every alert as it is raised (the foreground console prints them). */
+  onAlert?: (alert: Alert) => void;
   /**
    * bpffs directory (the CLI: /sys/fs/bpf/dots-family) where programs, links and maps are pinned so enforcement
    * outlives this process, and where a previous helper's pins are taken over. None: nothing pinned.
@@ -100,7 +102,10 @@ export async function startHelper(options: HelperOptions): Promise<RunningHelper
       pipeline,
       log: log.child('policy'),
       objectDir: options.objectDir,
-      publishAlert: (alert) => server?.publish('alert', alert),
+      publishAlert: (alert) => {
+        server?.publish('alert', alert);
+        options.onAlert?.(alert);
+      },
     });
     enforcer.networkLimiter.setPinDir(monitors.pinDir);
     await enforcer.start();
@@ -234,17 +239,8 @@ export async function startHelper(options: HelperOptions): Promise<RunningHelper
   };
 }
 
-/**
- * Lets go of the kernel side. keepAttached: the enforcer's state (pinned network limits, blocked-program entries,
- * disk throttle groups, exec denial in WATCHED_UIDS) and the pinned monitors stay in force, so a restart leaves no
- * gap; only this process's timers stop. Otherwise all is lifted.
- */
+/** Lets go of the kernel side; with keepAttached (and pins) everything stays in force for the next helper. */
 function releaseKernelSide(enforcer: Enforcer | null, monitors: MonitorSet, keepAttached: boolean): void {
-  if (keepAttached && monitors.pinDir) {
-    enforcer?.networkLimiter.close({ keepPinned: true });
-    enforcer?.time.close(); // pending SIGKILLs after a grace: the next helper evaluates the rules again
-  } else {
-    enforcer?.close();
-  }
+  enforcer?.close({ keepAttached: keepAttached && monitors.pinDir !== null });
   monitors.close({ keepAttached });
 }

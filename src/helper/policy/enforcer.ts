@@ -233,10 +233,19 @@ export class Enforcer {
     return out;
   }
 
-  close(): void {
+  /**
+   * Stops enforcing from this process. keepAttached: what is pinned in the kernel (network limits, blocked-program
+   * entries, disk throttle groups, exec denial) stays in force for the next helper, so a restart leaves no gap;
+   * only this process's timers stop (pending SIGKILLs after a grace: the next helper evaluates the rules again).
+   */
+  close({ keepAttached = false }: { keepAttached?: boolean } = {}): void {
+    this.time.close();
+    if (keepAttached) {
+      this.networkLimiter.close({ keepPinned: true });
+      return;
+    }
     this.networkLimiter.close();
     this.diskThrottle.close();
     this.blockedApps?.clear();
-    this.time.close();
   }
 }
