@@ -13,6 +13,7 @@ import type {
 import type { Alert, LiveMetrics, UsageRollup } from '../shared/model.js';
 import type { HelperStatus, SelfStatus } from '../shared/protocol.js';
 import { formatBytes, formatDuration, formatRate } from '../shared/units.js';
+import { formatTimeStatus } from './output-time.js';
 import { NONE, formatLimits, formatLocalClock, formatLocalTime, formatQuantity, keyValues, table } from './output.js';
 
 /** profile id → name, for output; an unknown id shows as "#7". */
@@ -192,5 +193,7 @@ export function formatSelfStatus(self: SelfStatus): string {
       ['Downloaded', formatBytes(today.netRxBytes)],
       ['Uploaded', formatBytes(today.netTxBytes)],
     ], '  '),
+    'Time today',
+    formatTimeStatus(self.time, '  '),
   ].join('\n');
 }

@@ -6,7 +6,9 @@ import { registerActivityCommands } from './commands/activity.js';
 import { registerAlertCommands } from './commands/alerts.js';
 import type { CliContext } from './commands/common.js';
 import { registerProfileCommands } from './commands/profile.js';
+import { registerReportCommands } from './commands/report.js';
 import { registerStatusCommands } from './commands/status.js';
+import { registerTimeCommands } from './commands/time.js';
 import { registerWatchCommand } from './commands/watch.js';
 import { describeError, formatError, type ExitCode } from './exit-codes.js';
 import { DEFAULT_SOCKET_PATH, DEFAULT_TIMEOUT_MS, processOutput } from './session.js';
@@ -26,7 +28,11 @@ Examples:
   dots-family-ctl profile set-memory-limit child 500MB
   dots-family-ctl profile set-disk-latency-alert child 100ms
   dots-family-ctl profile set-bandwidth-limit child 10Mbps
-  dots-family-ctl alerts list --since 2h --unacked`;
+  dots-family-ctl alerts list --since 2h --unacked
+  dots-family-ctl time hours child --weekdays 15:00-19:30 --weekend 08:00-20:00
+  dots-family-ctl time budget child 2h
+  dots-family-ctl report daily child
+  dots-family-ctl report export child --since 7d --until today --format csv -o usage.csv`;
 
 /** The package's version (src/cli and dist/cli are both two levels below package.json). */
 function packageVersion(): string {
@@ -58,6 +64,8 @@ export function createProgram(ctx: CliContext): Command {
   registerAlertCommands(program, ctx);
   registerStatusCommands(program, ctx);
   registerActivityCommands(program, ctx);
+  registerTimeCommands(program, ctx);
+  registerReportCommands(program, ctx);
   registerWatchCommand(program, ctx);
   return program;
 }

@@ -4,6 +4,7 @@ import { MONITOR_NAMES, type MonitorName } from '../shared/events.js';
 import { EVENT_TABLES, type EventTable } from '../shared/event-rows.js';
 import type { ProfileRef } from '../shared/protocol.js';
 import { QUERY_LIMIT_MAX, UID_MAX } from '../shared/protocol.js';
+import { AGE_GROUPS, type AgeGroup } from '../shared/time-rules.js';
 import { parseDuration } from '../shared/units.js';
 import { UsageError } from './exit-codes.js';
 
@@ -63,6 +64,13 @@ export function parseBucket(text: string): UsageBucket {
     throw new UsageError(`--bucket must be ${USAGE_BUCKETS.join(', ')}, not '${text}'`);
   }
   return text as UsageBucket;
+}
+
+export function parseAgeGroup(text: string): AgeGroup {
+  if (!(AGE_GROUPS as readonly string[]).includes(text)) {
+    throw new UsageError(`--age-group must be ${AGE_GROUPS.join(', ')}, not '${text}'`);
+  }
+  return text as AgeGroup;
 }
 
 const LOCAL_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;

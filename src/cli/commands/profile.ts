@@ -2,8 +2,9 @@
 import type { Command } from 'commander';
 import { CliError, ExitCode, UsageError } from '../exit-codes.js';
 import { LIMIT_COMMANDS, limitsPatchFor, type DirectionOptions, type LimitCommandName } from '../limits-args.js';
-import { formatBlockedApp, formatLimits, formatProfile, formatProfileList } from '../output.js';
-import { absoluteApp, parseAccount, parseProfileRef, parseUid } from '../query-args.js';
+import { formatBlockedApp, formatLimits, formatProfileList } from '../output.js';
+import { formatProfileWithTime } from '../output-time.js';
+import { absoluteApp, parseAccount, parseAgeGroup, parseProfileRef, parseUid } from '../query-args.js';
 import type { Session } from '../session.js';
 import { collect, withSession, type CliContext } from './common.js';
 
@@ -57,7 +58,8 @@ export function registerProfileCommands(program: Command, ctx: CliContext): void
     .description("one profile's accounts, limits and blocked apps (by name or id)")
     .action((profileText: string, _options: object, cmd: Command) =>
       withSession(ctx, cmd, async (session) => {
-        session.print(await session.call('profiles.get', { profile: parseProfileRef(profileText) }), formatProfile);
+        const found = await session.call('profiles.get', { profile: parseProfileRef(profileText) });
+        session.print(found, formatProfileWithTime);
       }),
     );
 
@@ -66,16 +68,18 @@ export function registerProfileCommands(program: Command, ctx: CliContext): void
     .description('a new profile, optionally with the Linux accounts it watches')
     .option('--user <login>', 'a login name to watch (repeatable)', collect, [])
     .option('--uid <uid>', 'a uid to watch (repeatable)', collect, [])
-    .action((name: string, options: { user: string[]; uid: string[] }, cmd: Command) =>
+    .option('--age-group <ages>', 'start from the limits and time rules for 5-7, 8-12 or 13-17 year olds')
+    .action((name: string, options: { user: string[]; uid: string[]; ageGroup?: string }, cmd: Command) =>
       withSession(ctx, cmd, async (session) => {
         const uids = options.uid.map(parseUid);
         const created = await session.call('profiles.create', {
           name,
           ...(uids.length ? { uids } : {}),
           ...(options.user.length ? { usernames: options.user } : {}),
+          ...(options.ageGroup === undefined ? {} : { ageGroup: parseAgeGroup(options.ageGroup) }),
         });
         session.note(`Created profile "${created.name}" (id ${created.id}).`);
-        session.print(created, formatProfile);
+        session.print(created, formatProfileWithTime);
       }),
     );
 
@@ -105,7 +109,7 @@ export function registerProfileCommands(program: Command, ctx: CliContext): void
           profile: parseProfileRef(profileText),
           ...parseAccount(accountText),
         });
-        session.print(updated, formatProfile);
+        session.print(updated, formatProfileWithTime);
       }),
     );
 
@@ -116,7 +120,7 @@ export function registerProfileCommands(program: Command, ctx: CliContext): void
       withSession(ctx, cmd, async (session) => {
         const uid = await accountUid(session, profileText, accountText);
         const updated = await session.call('profiles.removeAccount', { profile: parseProfileRef(profileText), uid });
-        session.print(updated, formatProfile);
+        session.print(updated, formatProfileWithTime);
       }),
     );
 
