@@ -3,7 +3,7 @@
 // memory limit through the UI; a real child account then runs a 300 MB process, the kernel kills it, and the
 // alert has to reach the Alerts list and the notification logic. Screenshots of every view go to
 // test-results/screenshots/.
-import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -189,6 +189,48 @@ describe.skipIf(!kernelTestsEnabled())('DOTS Family app, end to end', () => {
     expect(helper?.monitors.watchedAccount(child.uid)).toMatchObject({ profileId, maxProcessMemoryBytes: 200e6 });
   });
 
+  it('sets allowed hours and a screen-time budget in the Time section; they survive a reload', async () => {
+    const section = testId('time-section');
+    await testId('time-any-time').uncheck();
+    await testId('week-grid').waitFor();
+    // An invalid window is explained where it was typed, and blocks saving.
+    await testId('window-mon-0').fill('25:00-19:00');
+    await section.getByText('"25:00-19:00" is not a window like 16:00-19:30').waitFor();
+    expect(await testId('save-profile').isDisabled()).toBe(true);
+    // Whole days, so the child's programs in the next tests are not stopped, whatever the time of the run.
+    for (const row of ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun', 'holiday']) {
+      await testId(`window-${row}-0`).fill('00:00-24:00');
+    }
+    await testId('add-window-sat').click();
+    await testId('window-sat-1').fill('22:00-01:00');
+    await testId('time-screen-time').fill('6h 30m');
+    await section.getByText('6 h 30 min a day.').waitFor();
+    await testId('add-app-budget').click();
+    await testId('app-budget-0').getByLabel('Application 1', { exact: true }).fill('supertux2');
+    await testId('app-budget-0').getByLabel('Time per day for application 1').fill('45m');
+    await testId('time-warn').fill('10, 2');
+    await section.scrollIntoViewIfNeeded();
+    await shot('03b-profile-editor-time');
+    await testId('save-profile').click();
+    await expect.poll(() => testId('save-result').textContent()).toMatch(/^\s*Saved at /);
+
+    const rules = await connection.call('timeRules.get', { profile: profileId });
+    expect(rules.ok && rules.result).toMatchObject({
+      allowedHours: { days: { mon: ['00:00-24:00'], sat: ['00:00-24:00', '22:00-01:00'] } },
+      screenTimeSecondsPerDay: 6.5 * 3600,
+      appBudgets: [{ app: 'supertux2', secondsPerDay: 45 * 60 }],
+      warnMinutesBefore: [10, 2],
+    });
+
+    await page.reload();
+    await testId('profile-editor').waitFor();
+    expect(await testId('time-any-time').isChecked()).toBe(false);
+    expect(await testId('window-sat-1').inputValue()).toBe('22:00-01:00');
+    expect(await testId('time-screen-time').inputValue()).toBe('6h 30m');
+    expect(await testId('app-budget-0').getByLabel('Application 1', { exact: true }).inputValue()).toBe('supertux2');
+    expect(await testId('save-profile').isDisabled()).toBe(true);
+  });
+
   it("the kernel kills the child's 300 MB process; the alert reaches the Alerts list and a notification", async () => {
     const run = await runAs(child, process.execPath, ['-e', 'Buffer.alloc(300e6, 1); setTimeout(() => {}, 3000)'], {
       timeoutMs: 30_000,
@@ -231,7 +273,12 @@ describe.skipIf(!kernelTestsEnabled())('DOTS Family app, end to end', () => {
     await expect.poll(() => card.locator('dd').nth(3).textContent(), { timeout: 15_000 }).toMatch(/[1-9][\d.]* [kMG]bps/);
     await page.waitForTimeout(8000);
     expect(await card.locator('canvas').count()).toBe(3);
+    const time = testId(`time-status-${profileId}`);
+    await time.getByText('Allowed now').or(time.getByText(/^Allowed until/)).waitFor();
+    await expect.poll(() => time.getByTestId('time-screen').textContent()).toMatch(/used · 6 h (30|[12]\d) min left|used · 6 h left/);
+    await time.getByTestId('time-app-supertux2').getByText('0 min used · 45 min left').waitFor();
     await shot('06-dashboard-live');
+    await card.screenshot({ path: path.join(SCREENSHOTS, '06b-dashboard-time-card.png') });
     const finished = await active;
     expect(finished.signal, finished.stderr).toBeNull();
     expect(finished.code, finished.stderr).toBe(0);
@@ -267,6 +314,36 @@ describe.skipIf(!kernelTestsEnabled())('DOTS Family app, end to end', () => {
     const calls = await connection.call('usage.query', { profile: profileId, bucket: 'day' });
     expect(calls.ok).toBe(true);
     await shot('08-history');
+  });
+
+  it("opens the child's daily report and exports it as CSV", async () => {
+    await nav('history');
+    await testId('history-show').selectOption('day');
+    const report = testId('usage-report');
+    await report.waitFor();
+    await report.locator('canvas').waitFor();
+    await report.getByText('Budget 6 h 30 min a day').waitFor();
+    await testId('report-apps').getByText('node').first().waitFor();
+    const daily = await connection.call('reports.daily', { profile: profileId });
+    expect(daily.ok && daily.result.screenTimeBudgetSecondsPerDay).toBe(6.5 * 3600);
+    await shot('08b-history-daily-report', 'top');
+
+    await testId('export-format').selectOption('csv');
+    await testId('export-run').click();
+    const link = testId('export-download');
+    await link.waitFor();
+    const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+    expect(download.suggestedFilename()).toMatch(new RegExp(`^dots-${CHILD_NAME}-\\d{4}-\\d{2}-\\d{2}\\.csv$`));
+    const saved = path.join(dir, 'export.csv');
+    await download.saveAs(saved);
+    const csv = readFileSync(saved, 'utf8');
+    expect(csv.split(/\r?\n/)[0]).toBe('start_ms,start_local,interval_seconds,app,active_seconds,processes_started,net_tx_bytes,net_rx_bytes,disk_read_bytes,disk_write_bytes,file_read_bytes,file_write_bytes,peak_rss_bytes');
+    expect(csv).toContain(',node,');
+    await shot('08c-history-report-export', 'bottom');
+    await testId('history-show').selectOption('week');
+    await report.locator('canvas').waitFor();
+    await expect.poll(() => testId('report-period').textContent()).toMatch(/\d{4}-\d{2}-\d{2} to \d{4}-\d{2}-\d{2}/);
+    await shot('08d-history-weekly-report', 'top');
   });
 
   it('says the helper is not running when it stops, and reconnects and reloads when it is back', async () => {

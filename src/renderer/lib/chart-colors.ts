@@ -8,3 +8,4 @@ export const SERIES_COLORS = {
 
 export const GRID_COLOR = 'rgba(60, 72, 88, 0.12)';
 export const TICK_COLOR = '#5b6675';
+export const BUDGET_COLOR = '#b64a4a';

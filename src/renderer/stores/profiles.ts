@@ -4,6 +4,7 @@ import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { BlockedApp, Profile } from '../../shared/model.js';
 import type { LimitsPatch } from '../../shared/protocol.js';
+import type { AgeGroup, TimeRules } from '../../shared/time-rules.js';
 import { callHelper } from '../api/helper.js';
 import { useLoadState } from './load-state.js';
 
@@ -11,6 +12,8 @@ export interface NewProfile {
   name: string;
   uids: number[];
   usernames: string[];
+  /** Fills every limit and time rule from the age group's preset. */
+  ageGroup?: AgeGroup | null;
 }
 
 export const useProfilesStore = defineStore('profiles', () => {
@@ -38,9 +41,10 @@ export const useProfilesStore = defineStore('profiles', () => {
   }
 
   async function create(input: NewProfile): Promise<Profile> {
-    const params: { name: string; uids?: number[]; usernames?: string[] } = { name: input.name };
+    const params: { name: string; uids?: number[]; usernames?: string[]; ageGroup?: AgeGroup } = { name: input.name };
     if (input.uids.length) params.uids = input.uids;
     if (input.usernames.length) params.usernames = input.usernames;
+    if (input.ageGroup) params.ageGroup = input.ageGroup;
     return upsert(await callHelper('profiles.create', params));
   }
 
@@ -66,6 +70,14 @@ export const useProfilesStore = defineStore('profiles', () => {
     const profile = byId.value.get(profileId);
     if (!profile) return upsert(await callHelper('profiles.get', { profile: profileId }));
     return upsert({ ...profile, limits, updatedAtMs: Date.now() });
+  }
+
+  /** Replaces the profile's time rules as a whole (timeRules.set). */
+  async function setTimeRules(profileId: number, rules: TimeRules): Promise<Profile> {
+    const time = await callHelper('timeRules.set', { profile: profileId, rules });
+    const profile = byId.value.get(profileId);
+    if (!profile) return upsert(await callHelper('profiles.get', { profile: profileId }));
+    return upsert({ ...profile, limits: { ...profile.limits, time }, updatedAtMs: Date.now() });
   }
 
   async function refresh(profileId: number): Promise<Profile> {
@@ -98,6 +110,7 @@ export const useProfilesStore = defineStore('profiles', () => {
     addAccount,
     removeAccount,
     setLimits,
+    setTimeRules,
     refresh,
     blockApp,
     unblockApp,

@@ -32,6 +32,13 @@ export class FakeDots implements DotsApi {
     this.on('monitors.list', () => []);
     this.on('metrics.live', () => []);
     this.on('usage.query', () => []);
+    this.on('timeRules.status', () => ({
+      allowedNow: true,
+      nextChangeMs: null,
+      screenTimeUsedSeconds: 0,
+      screenTimeLeftSeconds: null,
+      apps: [],
+    }));
   }
 
   /** Answer `method` with the handler's value, or fail when it returns a CallFailure or throws one. */
