@@ -146,6 +146,19 @@ export function zeroUsageCounters(): UsageCounters {
   };
 }
 
+/** Adds `delta` into `into`: counters add up, peakRssBytes keeps the highest. Missing fields add nothing. */
+export function addUsageCounters(into: UsageCounters, delta: Partial<UsageCounters>): void {
+  into.activeSeconds += delta.activeSeconds ?? 0;
+  into.processesStarted += delta.processesStarted ?? 0;
+  into.netTxBytes += delta.netTxBytes ?? 0;
+  into.netRxBytes += delta.netRxBytes ?? 0;
+  into.diskReadBytes += delta.diskReadBytes ?? 0;
+  into.diskWriteBytes += delta.diskWriteBytes ?? 0;
+  into.fileReadBytes += delta.fileReadBytes ?? 0;
+  into.fileWriteBytes += delta.fileWriteBytes ?? 0;
+  into.peakRssBytes = Math.max(into.peakRssBytes, delta.peakRssBytes ?? 0);
+}
+
 /** One stored usage interval per profile (and per application where `comm` is set). */
 export interface UsageRollup extends UsageCounters {
   profileId: number;

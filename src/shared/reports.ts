@@ -1,20 +1,10 @@
 // Reports per child: what reports.daily / reports.weekly return, and the columns of reports.export. Plain shapes;
 // the wire schemas are in protocol/domain.ts, the building in src/helper/reports/.
-import type { Alert, AlertKind } from './model.js';
+import type { Alert, AlertKind, UsageCounters } from './model.js';
 
 /** One application's usage over a period (its comm, as the kernel reports it). */
-export interface AppUsageLine {
+export interface AppUsageLine extends UsageCounters {
   app: string;
-  activeSeconds: number;
-  processesStarted: number;
-  netTxBytes: number;
-  netRxBytes: number;
-  diskReadBytes: number;
-  diskWriteBytes: number;
-  fileReadBytes: number;
-  fileWriteBytes: number;
-  /** Largest resident memory one of its processes reached. */
-  peakRssBytes: number;
 }
 
 /** One local day of a report. */

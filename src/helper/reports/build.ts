@@ -1,6 +1,6 @@
 // Daily and weekly reports from query results: per local day, the stored per-application rollups; for the period,
 // the alerts. Pure: gather.ts runs the queries.
-import type { Alert, AlertKind, UsageRollup } from '../../shared/model.js';
+import { addUsageCounters, zeroUsageCounters, type Alert, type AlertKind, type UsageRollup } from '../../shared/model.js';
 import {
   REPORT_ALERTS_MAX,
   REPORT_TOP_N,
@@ -29,18 +29,7 @@ export interface ReportInput {
 }
 
 function emptyLine(app: string): AppUsageLine {
-  return {
-    app,
-    activeSeconds: 0,
-    processesStarted: 0,
-    netTxBytes: 0,
-    netRxBytes: 0,
-    diskReadBytes: 0,
-    diskWriteBytes: 0,
-    fileReadBytes: 0,
-    fileWriteBytes: 0,
-    peakRssBytes: 0,
-  };
+  return { app, ...zeroUsageCounters() };
 }
 
 /** Sums rollup rows per application (peaks: the highest). Most active first, then by name. */
@@ -49,15 +38,7 @@ export function appLines(rows: readonly UsageRollup[]): AppUsageLine[] {
   for (const row of rows) {
     if (row.comm === null) continue;
     const line = byApp.get(row.comm) ?? emptyLine(row.comm);
-    line.activeSeconds += row.activeSeconds;
-    line.processesStarted += row.processesStarted;
-    line.netTxBytes += row.netTxBytes;
-    line.netRxBytes += row.netRxBytes;
-    line.diskReadBytes += row.diskReadBytes;
-    line.diskWriteBytes += row.diskWriteBytes;
-    line.fileReadBytes += row.fileReadBytes;
-    line.fileWriteBytes += row.fileWriteBytes;
-    line.peakRssBytes = Math.max(line.peakRssBytes, row.peakRssBytes);
+    addUsageCounters(line, row);
     byApp.set(row.comm, line);
   }
   return [...byApp.values()].sort((a, b) => b.activeSeconds - a.activeSeconds || a.app.localeCompare(b.app));

@@ -1,7 +1,7 @@
 // Folds usage deltas into fixed wall-clock buckets (per profile and per application) in memory, so high-rate
 // samples cost one upsert per bucket per flush rather than one row each. Pure: no clock, no I/O.
 
-import { zeroUsageCounters, type UsageCounters } from '../../shared/model.js';
+import { addUsageCounters, zeroUsageCounters, type UsageCounters } from '../../shared/model.js';
 
 export const DEFAULT_ROLLUP_INTERVAL_MS = 60_000;
 
@@ -19,17 +19,6 @@ export interface RollupBucket extends UsageCounters {
   /** PROFILE_TOTAL_COMM ('') for the whole profile. */
   comm: string;
 }
-
-const ADDITIVE_FIELDS = [
-  'activeSeconds',
-  'processesStarted',
-  'netTxBytes',
-  'netRxBytes',
-  'diskReadBytes',
-  'diskWriteBytes',
-  'fileReadBytes',
-  'fileWriteBytes',
-] as const satisfies readonly (keyof UsageCounters)[];
 
 /** Splits [fromMs, toMs) at bucket boundaries: the milliseconds that fall into each bucket. */
 export function splitIntoBuckets(
@@ -61,7 +50,7 @@ export class RollupAccumulator {
 
   add(profileId: number, comm: string, timeMs: number, delta: UsageDelta): void {
     const startMs = Math.floor(timeMs / this.intervalMs) * this.intervalMs;
-    addInto(this.bucket(profileId, comm, startMs), delta);
+    addUsageCounters(this.bucket(profileId, comm, startMs), delta);
   }
 
   /** Credits the time between `fromMs` and `toMs` as active seconds, split across the buckets it spans. */
@@ -80,7 +69,7 @@ export class RollupAccumulator {
 
   /** Puts back buckets a failed write took, merging with anything added since. */
   restore(buckets: RollupBucket[]): void {
-    for (const bucket of buckets) addInto(this.bucket(bucket.profileId, bucket.comm, bucket.startMs), bucket);
+    for (const bucket of buckets) addUsageCounters(this.bucket(bucket.profileId, bucket.comm, bucket.startMs), bucket);
   }
 
   private bucket(profileId: number, comm: string, startMs: number): RollupBucket {
@@ -95,12 +84,3 @@ export class RollupAccumulator {
 }
 
 
-function addInto(target: UsageCounters, delta: UsageDelta): void {
-  for (const field of ADDITIVE_FIELDS) {
-    const value = delta[field];
-    if (value) target[field] += value;
-  }
-  if (delta.peakRssBytes !== undefined && delta.peakRssBytes > target.peakRssBytes) {
-    target.peakRssBytes = delta.peakRssBytes;
-  }
-}

@@ -1,6 +1,6 @@
 // usage.query rollups → chart buckets (gaps filled with zeros) and top-application tables. Pure.
 
-import type { UsageRollup } from '../../shared/model.js';
+import { addUsageCounters, zeroUsageCounters, type UsageCounters, type UsageRollup } from '../../shared/model.js';
 
 export type UsageRange = 'week' | 'two-days';
 
@@ -11,31 +11,9 @@ export const USAGE_RANGES: Readonly<Record<UsageRange, { label: string; bucket: 
 
 export const BUCKET_MS = { day: 86_400_000, hour: 3_600_000 } as const;
 
-export type UsageTotals = Omit<UsageRollup, 'profileId' | 'startMs' | 'intervalMs' | 'comm'>;
+export type UsageTotals = UsageCounters;
 
-const ZERO: UsageTotals = {
-  activeSeconds: 0,
-  processesStarted: 0,
-  netTxBytes: 0,
-  netRxBytes: 0,
-  diskReadBytes: 0,
-  diskWriteBytes: 0,
-  fileReadBytes: 0,
-  fileWriteBytes: 0,
-  peakRssBytes: 0,
-};
 
-function addInto(into: UsageTotals, row: UsageTotals): void {
-  into.activeSeconds += row.activeSeconds;
-  into.processesStarted += row.processesStarted;
-  into.netTxBytes += row.netTxBytes;
-  into.netRxBytes += row.netRxBytes;
-  into.diskReadBytes += row.diskReadBytes;
-  into.diskWriteBytes += row.diskWriteBytes;
-  into.fileReadBytes += row.fileReadBytes;
-  into.fileWriteBytes += row.fileWriteBytes;
-  into.peakRssBytes = Math.max(into.peakRssBytes, row.peakRssBytes);
-}
 
 export interface UsageBucket extends UsageTotals {
   startMs: number;
@@ -49,8 +27,8 @@ export function fillBuckets(rows: readonly UsageRollup[], sinceMs: number, until
   const totals = rows.filter((row) => row.comm === null);
   const byStart = new Map<number, UsageBucket>();
   for (const row of totals) {
-    const bucket = byStart.get(row.startMs) ?? { ...ZERO, startMs: row.startMs };
-    addInto(bucket, row);
+    const bucket = byStart.get(row.startMs) ?? { ...zeroUsageCounters(), startMs: row.startMs };
+    addUsageCounters(bucket, row);
     byStart.set(row.startMs, bucket);
   }
   const anchor = totals[0]?.startMs ?? Math.floor(untilMs / intervalMs) * intervalMs;
@@ -58,13 +36,13 @@ export function fillBuckets(rows: readonly UsageRollup[], sinceMs: number, until
   if (first < sinceMs) first += intervalMs;
   const buckets: UsageBucket[] = [];
   for (let start = first; start <= untilMs; start += intervalMs) {
-    buckets.push(byStart.get(start) ?? { ...ZERO, startMs: start });
+    buckets.push(byStart.get(start) ?? { ...zeroUsageCounters(), startMs: start });
   }
   // Rows off the grid (a DST change, a different interval) are not dropped silently: they join their bucket.
   for (const [start, bucket] of byStart) {
     if (buckets.some((b) => b.startMs === start)) continue;
     const host = [...buckets].reverse().find((b) => b.startMs <= start);
-    if (host) addInto(host, bucket);
+    if (host) addUsageCounters(host, bucket);
   }
   return buckets;
 }
@@ -84,8 +62,8 @@ export function topApplications(
   const apps = new Map<string, AppUsage>();
   for (const row of rows) {
     if (row.comm === null) continue;
-    const app = apps.get(row.comm) ?? { ...ZERO, comm: row.comm, totalBytes: 0 };
-    addInto(app, row);
+    const app = apps.get(row.comm) ?? { ...zeroUsageCounters(), comm: row.comm, totalBytes: 0 };
+    addUsageCounters(app, row);
     app.totalBytes = app.netTxBytes + app.netRxBytes + app.diskReadBytes + app.diskWriteBytes;
     apps.set(row.comm, app);
   }
