@@ -1,7 +1,6 @@
 // Blocked applications on the real kernel: the process-monitor kills a blocked program at exec, holds a same-size
 // suspect until the helper has hashed it, and the helper kills copies and resumes harmless programs. Blocks are per
 // profile: a second child account in another profile runs the same programs untouched.
-import { spawn } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +11,7 @@ import { readStruct, type StructLayout } from '../../src/helper/bpf/struct-layou
 import { createLogger } from '../../src/helper/log.js';
 import { BlockedApps, type ExecDecision } from '../../src/helper/policy/blocked-apps.js';
 import { kernelDevFromUserspace } from '../../src/helper/policy/device-numbers.js';
-import { createTestAccount, removeTestAccount, waitFor, type RunResult, type TestAccount } from '../support/accounts.js';
+import { createTestAccount, removeTestAccount, runAs, waitFor, type TestAccount } from '../support/accounts.js';
 import { kernelTestsEnabled } from '../support/kernel.js';
 import { TEST_PROFILE_ID, startMonitors, type MonitorHarness } from '../support/monitor-harness.js';
 
@@ -43,31 +42,6 @@ function keyProfiles(map: BpfMap, layout: StructLayout): number[] {
     .sort((a, b) => a - b);
 }
 
-/**
- * Like support's runAs, with stdin closed: support's runAs writes to the child's stdin, which fails with EPIPE when
- * the kernel kills the program at exec (what these tests expect).
- */
-function runAs(account: TestAccount, command: string, args: string[], { timeoutMs = 20_000 } = {}): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
-      cwd: '/tmp',
-      uid: account.uid,
-      gid: account.gid,
-      env: { PATH: '/usr/bin:/bin', HOME: '/tmp' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
-    });
-  });
-}
 
 describe.skipIf(!kernelTestsEnabled())('blocked applications', () => {
   let child: TestAccount;

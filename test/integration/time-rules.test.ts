@@ -1,7 +1,6 @@
 // Time rules on the real kernel with a real child account and the real helper, driven over its socket: a program
 // started outside the allowed window is killed at exec, a running one is ended when the window closes, a program
 // out of its daily budget is ended (and its child's own client told), and the child reads its time left.
-import { spawn } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +9,7 @@ import { silentLogger } from '../../src/helper/log.js';
 import { HelperClient } from '../../src/shared/client/helper-client.js';
 import type { Alert } from '../../src/shared/model.js';
 import { NO_TIME_RULES, WEEKDAYS, type TimeRules } from '../../src/shared/time-rules.js';
-import { createTestAccount, removeTestAccount, waitFor, type RunResult, type TestAccount } from '../support/accounts.js';
+import { createTestAccount, removeTestAccount, runAs, waitFor, type RunResult, type TestAccount } from '../support/accounts.js';
 import { BPF_OBJECT_DIR, kernelTestsEnabled } from '../support/kernel.js';
 import { runClientAs, writeClientScript } from './server-support.js';
 
@@ -19,28 +18,6 @@ const PROFILE = 'Timmy';
 /** A copy of sleep under its own name, so its budget and its comm are this test's alone. */
 const NAP = 'dots-naptime';
 
-/** Runs a program as the child with stdin closed (a program killed at exec has no stdin to write to). */
-function runAs(account: TestAccount, command: string, args: string[], timeoutMs = 90_000): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
-      cwd: '/tmp',
-      uid: account.uid,
-      gid: account.gid,
-      env: { PATH: '/usr/bin:/bin', HOME: '/tmp' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
-    });
-  });
-}
 
 const clock = (date: Date) => `${String(date.getHours()).padStart(2, '0')}:${String(date.getMinutes()).padStart(2, '0')}`;
 
@@ -111,7 +88,7 @@ describe.skipIf(!kernelTestsEnabled())('time rules on the real kernel', () => {
         gid: child.gid,
         onReady: () => {
           startedAt = Date.now();
-          started = runAs(child, nap, ['60']);
+          started = runAs(child, nap, ['60'], { timeoutMs: 90_000 });
         },
       },
     );
@@ -132,7 +109,7 @@ describe.skipIf(!kernelTestsEnabled())('time rules on the real kernel', () => {
 
     // Started again: ended right after launch, and folded into the same alert.
     const relaunchedAt = Date.now();
-    const again = await runAs(child, nap, ['60']);
+    const again = await runAs(child, nap, ['60'], { timeoutMs: 90_000 });
     expect(again.signal).toBe('SIGTERM');
     expect(Date.now() - relaunchedAt).toBeLessThan(5000);
     const stopAlert = async () => (await alertsOf('screen_time')).find((a) => a.id === alert!.id);
@@ -207,7 +184,7 @@ describe.skipIf(!kernelTestsEnabled())('time rules on the real kernel', () => {
     });
     expect(helper.monitors.watchedAccount(child.uid)).toMatchObject({ execDenied: false });
 
-    const running = runAs(child, nap, ['120']);
+    const running = runAs(child, nap, ['120'], { timeoutMs: 90_000 });
     const run = await running;
     const endedAt = Date.now();
     expect(run.signal).toBe('SIGTERM');

@@ -62,7 +62,8 @@ export function runAs(
       uid: account.uid,
       gid: account.gid,
       env: { PATH: '/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin', HOME: '/tmp', ...(options.env ?? {}) },
-      stdio: ['pipe', 'pipe', 'pipe'],
+      // stdin only when there is input: a program killed at exec (blocked app, rules) has none to write to
+      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
     let stderr = '';
@@ -70,13 +71,13 @@ export function runAs(
     child.stderr?.on('data', (d) => (stderr += d));
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
     child.on('error', reject);
-    // A program killed at exec (blocked app, memory limit) closes its stdin before we write: not an error here.
+    // A program killed right after exec closes its stdin before we write: not an error here.
     child.stdin?.on('error', () => {});
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       resolve({ code, signal, stdout, stderr });
     });
-    child.stdin?.end(options.input ?? '');
+    if (options.input !== undefined) child.stdin?.end(options.input);
   });
 }
 
