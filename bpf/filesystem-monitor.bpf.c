@@ -28,9 +28,11 @@ struct open_args {
 	__u32 _pad;
 };
 
+/* 4 MiB: opens and closes are the busiest records (stress-ng's open stressor filled 1 MiB while the helper waited
+ * for a CPU); the helper drains it in batches. */
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 1 << 20);
+	__uint(max_entries, 4 << 20);
 } FS_EVENTS SEC(".maps");
 
 /* Scratch for the open record, too large for the stack beside the rest. Its filename is read at exit, once the
