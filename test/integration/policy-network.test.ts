@@ -209,13 +209,12 @@ describe.skipIf(!kernelTestsEnabled())('network limiter', () => {
 
   it('detaches on close', () => {
     // By program id: another helper running on the machine may have its own limiter attached.
-    const limiterIds = () =>
-      (JSON.parse(execFileSync('bpftool', ['-j', 'cgroup', 'show', '/sys/fs/cgroup/unified'], { encoding: 'utf8' })) as Array<{
-        id: number;
-        name: string;
-      }>)
-        .filter((p) => p.name === 'limit_upload' || p.name === 'limit_download')
-        .map((p) => p.id);
+    const limiterIds = () => {
+      // bpftool prints nothing at all (not "[]") when no program is attached
+      const out = execFileSync('bpftool', ['-j', 'cgroup', 'show', '/sys/fs/cgroup/unified'], { encoding: 'utf8' });
+      const attached = (out.trim() ? JSON.parse(out) : []) as Array<{ id: number; name: string }>;
+      return attached.filter((p) => p.name === 'limit_upload' || p.name === 'limit_download').map((p) => p.id);
+    };
     const before = limiterIds();
     limiter.close();
     expect(limiter.status()).toMatchObject({ available: false });
