@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Alert, Limits, Profile } from '../../src/shared/model.js';
 import type { HelperStatus, SelfStatus } from '../../src/shared/protocol.js';
 import { createTestAccount, removeTestAccount, runAs, type TestAccount } from '../support/accounts.js';
-import { runCtl, spawnCtl, startTestHelper, type CtlResult, type TestHelper } from '../support/helper-process.js';
+import { ctlJson, runCtl, spawnCtl, startTestHelper, type TestHelper } from '../support/helper-process.js';
 import { kernelTestsEnabled } from '../support/kernel.js';
 
 const KID = 'dots-test-ctl-kid';
@@ -15,11 +15,7 @@ describe.skipIf(!kernelTestsEnabled())('dots-family-ctl against the helper', () 
   let kid: TestAccount;
   let stranger: TestAccount;
   const ctl = (...args: string[]) => runCtl(helper.socketPath, args);
-  const json = <T>(result: CtlResult): T => {
-    expect(result.stderr).toBe('');
-    expect(result.code).toBe(0);
-    return JSON.parse(result.stdout) as T;
-  };
+  const json = ctlJson;
 
   beforeAll(async () => {
     kid = createTestAccount(KID);

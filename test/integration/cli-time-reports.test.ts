@@ -8,7 +8,7 @@ import type { SelfStatus } from '../../src/shared/protocol.js';
 import { EXPORT_COLUMNS, type UsageExport, type UsageReport } from '../../src/shared/reports.js';
 import { presetLimits, type TimeRules, type TimeStatus } from '../../src/shared/time-rules.js';
 import { createTestAccount, removeTestAccount, runAs, waitFor, type TestAccount } from '../support/accounts.js';
-import { runCtl, startTestHelper, type CtlResult, type TestHelper } from '../support/helper-process.js';
+import { ctlJson, runCtl, startTestHelper, type TestHelper } from '../support/helper-process.js';
 import { kernelTestsEnabled } from '../support/kernel.js';
 
 const KID = 'dots-test-ctl-time';
@@ -18,11 +18,7 @@ describe.skipIf(!kernelTestsEnabled())('dots-family-ctl time and report against 
   let kid: TestAccount;
   let outDir: string;
   const ctl = (...args: string[]) => runCtl(helper.socketPath, args);
-  const json = <T>(result: CtlResult): T => {
-    expect(result.stderr).toBe('');
-    expect(result.code).toBe(0);
-    return JSON.parse(result.stdout) as T;
-  };
+  const json = ctlJson;
 
   beforeAll(async () => {
     kid = createTestAccount(KID);

@@ -3,13 +3,13 @@
 import { chmodSync, copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHelper, type RunningHelper } from '../../src/helper/daemon.js';
-import { silentLogger } from '../../src/helper/log.js';
+import type { RunningHelper } from '../../src/helper/daemon.js';
 import { parseCsv } from '../../src/helper/reports/csv.js';
 import { HelperClient } from '../../src/shared/client/helper-client.js';
 import { EXPORT_COLUMNS, type ExportBucket, type UsageExport } from '../../src/shared/reports.js';
 import { createTestAccount, removeTestAccount, runAs, waitFor, type TestAccount } from '../support/accounts.js';
-import { BPF_OBJECT_DIR, kernelTestsEnabled } from '../support/kernel.js';
+import { startTestHelper, type TestHelper } from '../support/helper-process.js';
+import { kernelTestsEnabled } from '../support/kernel.js';
 import { runClientAs, writeClientScript } from './server-support.js';
 
 const CHILD = 'dots-test-report-kid';
@@ -21,6 +21,7 @@ const FORMULA = '=nap+1';
 describe.skipIf(!kernelTestsEnabled())('reports from the real helper', () => {
   let dir: string;
   let workDir: string;
+  let testHelper: TestHelper;
   let helper: RunningHelper;
   let parent: HelperClient;
   let child: TestAccount;
@@ -28,21 +29,15 @@ describe.skipIf(!kernelTestsEnabled())('reports from the real helper', () => {
 
   beforeAll(async () => {
     child = createTestAccount(CHILD);
-    dir = mkdtempSync('/tmp/dots-reports-');
-    chmodSync(dir, 0o755);
     workDir = mkdtempSync('/var/tmp/dots-reports-work-');
     chmodSync(workDir, 0o777);
     for (const name of [ESCAPED, FORMULA]) {
       copyFileSync('/usr/bin/sleep', path.join(workDir, name));
       chmodSync(path.join(workDir, name), 0o755);
     }
-    helper = await startHelper({
-      dbPath: path.join(dir, 'dots.db'),
-      socketPath: path.join(dir, 'helper.sock'),
-      objectDir: BPF_OBJECT_DIR,
-      log: silentLogger,
-      sampleIntervalMs: 250,
-    });
+    testHelper = await startTestHelper({ sampleIntervalMs: 250 });
+    helper = testHelper.helper;
+    dir = path.dirname(testHelper.socketPath);
     parent = await HelperClient.connect(path.join(dir, 'helper.sock'));
     await parent.call('profiles.create', { name: PROFILE, usernames: [CHILD], ageGroup: '13-17' });
     // The preset's allowed hours would stop the programs below at night: keep its budget, allow any hour.
@@ -66,8 +61,7 @@ describe.skipIf(!kernelTestsEnabled())('reports from the real helper', () => {
 
   afterAll(async () => {
     parent?.close();
-    await helper?.close();
-    rmSync(dir, { recursive: true, force: true });
+    await testHelper?.close();
     rmSync(workDir, { recursive: true, force: true });
     removeTestAccount(CHILD);
   });

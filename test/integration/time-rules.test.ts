@@ -4,13 +4,13 @@
 import { chmodSync, copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHelper, type RunningHelper } from '../../src/helper/daemon.js';
-import { silentLogger } from '../../src/helper/log.js';
+import type { RunningHelper } from '../../src/helper/daemon.js';
 import { HelperClient } from '../../src/shared/client/helper-client.js';
 import type { Alert } from '../../src/shared/model.js';
 import { NO_TIME_RULES, WEEKDAYS, type TimeRules } from '../../src/shared/time-rules.js';
 import { createTestAccount, removeTestAccount, runAs, waitFor, type RunResult, type TestAccount } from '../support/accounts.js';
-import { BPF_OBJECT_DIR, kernelTestsEnabled } from '../support/kernel.js';
+import { startTestHelper, type TestHelper } from '../support/helper-process.js';
+import { kernelTestsEnabled } from '../support/kernel.js';
 import { runClientAs, writeClientScript } from './server-support.js';
 
 const CHILD = 'dots-test-time-kid';
@@ -33,6 +33,7 @@ describe.skipIf(!kernelTestsEnabled())('time rules on the real kernel', () => {
   let dir: string;
   let workDir: string;
   let socketPath: string;
+  let testHelper: TestHelper;
   let helper: RunningHelper;
   let parent: HelperClient;
   let child: TestAccount;
@@ -43,29 +44,22 @@ describe.skipIf(!kernelTestsEnabled())('time rules on the real kernel', () => {
 
   beforeAll(async () => {
     child = createTestAccount(CHILD);
-    dir = mkdtempSync('/tmp/dots-time-');
-    chmodSync(dir, 0o755);
     workDir = mkdtempSync('/var/tmp/dots-time-work-');
     chmodSync(workDir, 0o755);
     nap = path.join(workDir, NAP);
     copyFileSync('/usr/bin/sleep', nap);
     chmodSync(nap, 0o755);
-    socketPath = path.join(dir, 'helper.sock');
-    helper = await startHelper({
-      dbPath: path.join(dir, 'dots.db'),
-      socketPath,
-      objectDir: BPF_OBJECT_DIR,
-      log: silentLogger,
-      sampleIntervalMs: 250,
-    });
+    testHelper = await startTestHelper({ sampleIntervalMs: 250 });
+    helper = testHelper.helper;
+    socketPath = testHelper.socketPath;
+    dir = path.dirname(socketPath);
     parent = await HelperClient.connect(socketPath);
     await parent.call('profiles.create', { name: PROFILE, usernames: [CHILD] });
   });
 
   afterAll(async () => {
     parent?.close();
-    await helper?.close();
-    rmSync(dir, { recursive: true, force: true });
+    await testHelper?.close();
     rmSync(workDir, { recursive: true, force: true });
     removeTestAccount(CHILD);
   });

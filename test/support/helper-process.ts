@@ -5,6 +5,7 @@
 // The helper shares the test's event loop: talk to it with async APIs (spawn, runAs, runCtl), never execFileSync, or
 // it cannot answer.
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import { expect } from 'vitest';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
@@ -109,4 +110,11 @@ export function runCtl(
       resolve({ code, signal, stdout, stderr });
     });
   });
+}
+
+/** A successful `--json` run's output, parsed; fails the test on any stderr or a non-zero exit. */
+export function ctlJson<T>(result: CtlResult): T {
+  expect(result.stderr).toBe('');
+  expect(result.code).toBe(0);
+  return JSON.parse(result.stdout) as T;
 }
