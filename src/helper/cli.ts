@@ -11,6 +11,7 @@ import { createLogger, type LogLevel } from './log.js';
 import { removePidFile, stopAndDetach, writePidFile } from './stop-and-detach.js';
 import { DEFAULT_DB_PATH } from './store/index.js';
 import { DEFAULT_PIN_DIR } from './system/bpffs.js';
+import { DEFAULT_HELPER_NICE, parseNice, setProcessNice } from './system/priority.js';
 
 const USAGE = `Usage: dots-family-helper [options]
 
@@ -31,6 +32,8 @@ Options:
                        --pin-dir (what a helper kept attached), and exit
   --parents-group NAME members may administer (default dots-family)
   --log-level LEVEL    debug, info, warn or error (default info)
+  --nice N             scheduling priority of every helper thread, -20..19 (default ${DEFAULT_HELPER_NICE}: ahead of
+                       the load it watches, so the ring buffers are read before they fill); write --nice=-5
   --console            print each child's live numbers every few seconds
   --check              load and attach every monitor, print the result, detach, and exit
                        (exit code 0 only when all five monitors attach)
@@ -55,6 +58,7 @@ async function main(argv: string[]): Promise<number> {
         'stop-and-detach': { type: 'boolean' },
         'parents-group': { type: 'string' },
         'log-level': { type: 'string' },
+        nice: { type: 'string' },
         console: { type: 'boolean' },
         check: { type: 'boolean' },
         json: { type: 'boolean' },
@@ -73,6 +77,13 @@ async function main(argv: string[]): Promise<number> {
   const level = args['log-level'] ?? 'info';
   if (!LOG_LEVELS.has(level)) {
     process.stderr.write(`dots-family-helper: --log-level must be debug, info, warn or error, not "${level}"\n`);
+    return 2;
+  }
+  let nice = DEFAULT_HELPER_NICE;
+  try {
+    if (args.nice !== undefined) nice = parseNice(args.nice);
+  } catch (error) {
+    process.stderr.write(`dots-family-helper: ${(error as Error).message}\n`);
     return 2;
   }
   if (process.getuid?.() !== 0) {
@@ -101,6 +112,8 @@ async function main(argv: string[]): Promise<number> {
   }
 
   const log = createLogger({ level: level as LogLevel });
+  const niceBefore = setProcessNice(nice);
+  if (niceBefore !== nice) log.info(`running at nice ${nice} (was ${niceBefore})`);
   let lastConsoleMs = 0;
   const helper = await startHelper({
     dbPath: args.db ?? process.env.DOTS_DB ?? DEFAULT_DB_PATH,

@@ -19,7 +19,7 @@ export interface HelperProcessOptions {
   logFile: string;
   /** With V8's --cpu-prof: a .cpuprofile is written here when the helper exits. */
   cpuProfileDir?: string;
-  /** Nice value of the helper (0: as a plain unit file runs it). */
+  /** Nice value the helper sets itself to (default: the helper's own, DEFAULT_HELPER_NICE). */
   nice?: number;
   /** --bpf-dir of the helper: where its *.bpf.o are. */
   bpfDir?: string | null;
@@ -53,9 +53,8 @@ export class HelperProcess {
     const nodeArgs = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [];
     const helperArgs = ['--db', path.join(options.dir, 'dots.db'), '--socket', socketPath, '--log-level', 'warn'];
     if (options.bpfDir) helperArgs.push('--bpf-dir', options.bpfDir);
+    if (options.nice !== undefined) helperArgs.push(`--nice=${options.nice}`);
     const command = [process.execPath, ...nodeArgs, '--import', 'tsx', CLI, ...helperArgs];
-    // nice(1) execs node, so the pid is still the helper's.
-    if (options.nice) command.unshift('nice', '-n', String(options.nice));
     const log = openSync(options.logFile, 'a');
     const child = spawn(command[0]!, command.slice(1), { cwd: REPO_ROOT, stdio: ['ignore', log, log] });
     closeSync(log);

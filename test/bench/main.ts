@@ -94,7 +94,7 @@ async function run(options: BenchOptions): Promise<number> {
       microRecords: options.microRecords,
       profile: options.profile,
       workloads: options.workloads,
-      helperNice: options.helperNice || undefined,
+      helperNice: options.helperNice,
       bpfDir: options.bpfDir ?? undefined,
       durations: options.mode === 'compare' ? options.durations : undefined,
     },
@@ -157,6 +157,8 @@ async function run(options: BenchOptions): Promise<number> {
         progress(`soak for ${options.soakMinutes} min as ${child.name} (uid ${child.uid}); report in ${outDir}`);
         const { timeline, ...soak } = await runSoak({
           minutes: options.soakMinutes,
+          helperNice: options.helperNice,
+          bpfDir: options.bpfDir,
           child,
           workDir,
           helperDir,

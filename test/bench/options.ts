@@ -1,5 +1,6 @@
 // Command line of `npm run bench`.
 import { parseArgs } from 'node:util';
+import { DEFAULT_HELPER_NICE } from '../../src/helper/system/priority.js';
 import { WORKLOAD_IDS, type Durations, type WorkloadId } from './compare.js';
 
 export const USAGE = `Usage: npm run bench -- [options]        (as root; scripts/bench.sh installs the tools)
@@ -20,7 +21,7 @@ Options:
   --out DIR          where the report goes (default bench-results/<timestamp>)
   --accounts PREFIX  names of the test accounts: PREFIX-kid (watched), PREFIX-other (default dots-bench)
   --workloads LIST   only these, comma-separated: cpu,io,netWatched,netUnwatched,stress (default all)
-  --helper-nice N    run the helper at this nice value (what a unit file's Nice= would do; default 0)
+  --helper-nice=N    the helper's --nice (default ${DEFAULT_HELPER_NICE}, what it sets itself to; 0 shows an unprioritised helper)
   --bpf-dir DIR      load the BPF objects from DIR (to measure a modified monitor)
   --help             show this help
 `;
@@ -108,7 +109,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
   if (unknown.length || workloads.length === 0) {
     throw new UsageError(`--workloads takes a comma-separated list of ${WORKLOAD_IDS.join(', ')}; not "${unknown.join(',')}"`);
   }
-  const helperNice = Number(values['helper-nice'] ?? 0);
+  const helperNice = Number(values['helper-nice'] ?? DEFAULT_HELPER_NICE);
   if (!Number.isInteger(helperNice) || helperNice < -20 || helperNice > 19) {
     throw new UsageError(`--helper-nice must be an integer from -20 to 19, not "${values['helper-nice']}"`);
   }

@@ -20,6 +20,8 @@ export interface SoakOptions {
   helperDir: string;
   helperLog: string;
   cpuProfileDir?: string;
+  helperNice: number;
+  bpfDir: string | null;
   runStartMs: number;
   progress: (line: string) => void;
 }
@@ -44,6 +46,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     dir: options.helperDir,
     logFile: options.helperLog,
     cpuProfileDir: options.cpuProfileDir,
+    nice: options.helperNice,
+    bpfDir: options.bpfDir,
   });
   const sampler = new Sampler(helper, options.runStartMs);
   sampler.phase = 'soak';
