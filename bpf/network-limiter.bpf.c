@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR MIT)
 /*
- * Per-child network bandwidth limits, enforced in the kernel. Two cgroup_skb programs attached at the cgroup2 root
- * see every packet a local socket sends (egress) or receives (ingress); the socket's owner (bpf_get_socket_uid)
- * selects the child's limit in NET_LIMITS, and a token bucket per profile and direction in NET_BUCKETS decides
- * whether the packet may pass. Over the limit the packet is dropped: TCP backs off and converges on the rate.
+ * Per-child network bandwidth limits, enforced in the kernel: two cgroup_skb programs at the cgroup2 root see every
+ * packet a local socket sends (egress) or receives (ingress), so the helper attaches them only while a child has a
+ * network limit. The socket's owner (bpf_get_socket_uid) selects its limit in NET_LIMITS, and a token bucket per
+ * profile and direction in NET_BUCKETS decides whether it passes; dropped, TCP backs off and converges on the rate.
  *
  * The structs here are this object's own (the monitors never see them); the helper's mirror is in
  * src/helper/policy/network-limiter-layouts.ts, checked against this object's BTF by the integration test.

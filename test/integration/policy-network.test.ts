@@ -1,5 +1,6 @@
 // The network limiter on the real kernel: a real child account downloads from and uploads to a loopback server run
-// by the test, and the kernel's token buckets hold it to its limit; another account is not limited.
+// by the test, and the kernel's token buckets hold it to its limit; another account is not limited. The programs are
+// attached at the cgroup2 root only while some uid has a limit (attached, they run on every packet of every user).
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
@@ -11,12 +12,14 @@ import { NETWORK_LIMITER_LAYOUTS } from '../../src/helper/policy/network-limiter
 import { NETWORK_LIMITER_OBJECT, NetworkLimiter } from '../../src/helper/policy/network-limiter.js';
 import { createTestAccount, removeTestAccount, runAs, type TestAccount } from '../support/accounts.js';
 import { BPF_OBJECT_DIR, kernelTestsEnabled } from '../support/kernel.js';
+import { CGROUP2_ROOT, attachedAtCgroupRoot, heldLimiterAttachments, heldLimiterProgramIds } from '../support/limiter-programs.js';
 
 const CHILD = 'dots-test-netlim';
 const OTHER = 'dots-test-netfree';
 const PROFILE_ID = 41;
 const LIMIT_MBPS = 10;
 const MEASURE_MS = 7000;
+const BOTH_ATTACHED = ['cgroup_inet_egress limit_upload', 'cgroup_inet_ingress limit_download'];
 
 // Run as the child with process.execPath. download: counts what arrives for MEASURE ms from the first byte.
 // upload: sends as fast as the socket takes it until killed.
@@ -77,6 +80,8 @@ describe.skipIf(!kernelTestsEnabled())('network limiter', () => {
   let limiter: NetworkLimiter;
   let workDir: string;
   let clientFile: string;
+  /** The programs start() loaded; every attach reuses them. */
+  let loadedIds: number[];
 
   beforeAll(() => {
     child = createTestAccount(CHILD);
@@ -142,12 +147,20 @@ describe.skipIf(!kernelTestsEnabled())('network limiter', () => {
     }
   }
 
-  it('attaches its egress and ingress programs at the cgroup2 root', () => {
+  it('loads at start but attaches nothing while no uid is limited', () => {
     const status = limiter.start();
-    expect(status).toMatchObject({ available: true, reason: null, cgroupRoot: '/sys/fs/cgroup/unified' });
-    const attached = execFileSync('bpftool', ['cgroup', 'show', '/sys/fs/cgroup/unified'], { encoding: 'utf8' });
-    expect(attached).toMatch(/cgroup_inet_egress.*limit_upload/);
-    expect(attached).toMatch(/cgroup_inet_ingress.*limit_download/);
+    expect(status).toEqual({ available: true, reason: null, cgroupRoot: CGROUP2_ROOT, attached: false });
+    loadedIds = [...heldLimiterProgramIds()].sort();
+    expect(loadedIds).toHaveLength(2);
+    expect(heldLimiterAttachments()).toEqual([]);
+  });
+
+  it('attaches its egress and ingress programs at the cgroup2 root with the first limit', () => {
+    expect(limiter.setLimit(child.uid, PROFILE_ID, null, mbpsToBytesPerSecond(LIMIT_MBPS))).toEqual({ enforced: true });
+    expect(limiter.status().attached).toBe(true);
+    expect(heldLimiterAttachments()).toEqual(BOTH_ATTACHED);
+    const attachedIds = attachedAtCgroupRoot().map((p) => p.id);
+    expect(loadedIds.every((id) => attachedIds.includes(id))).toBe(true);
   });
 
   it('mirrors the structs of network-limiter.bpf.c', () => {
@@ -199,28 +212,40 @@ describe.skipIf(!kernelTestsEnabled())('network limiter', () => {
     expect(up.mbps).toBeGreaterThan(LIMIT_MBPS * 3);
   });
 
-  it('lifts the limit when cleared, and its buckets with the last uid of the profile', async () => {
+  it('lifts the limit when cleared, its buckets with the last uid of the profile, the programs with the last uid', async () => {
     limiter.clear(child.uid);
     expect(limiter.limitOf(child.uid)).toBeNull();
     expect(limiter.stats().filter((s) => s.profileId === PROFILE_ID)).toEqual([]);
+    expect(limiter.status()).toMatchObject({ available: true, attached: false });
+    expect(heldLimiterAttachments()).toEqual([]);
+    expect([...heldLimiterProgramIds()].sort()).toEqual(loadedIds); // still loaded, ready to attach again
     const rate = await download(child, 2000);
     expect(rate.mbps).toBeGreaterThan(LIMIT_MBPS * 3);
   });
 
-  it('detaches on close', () => {
-    // By program id: another helper running on the machine may have its own limiter attached.
-    const limiterIds = () => {
-      // bpftool prints nothing at all (not "[]") when no program is attached
-      const out = execFileSync('bpftool', ['-j', 'cgroup', 'show', '/sys/fs/cgroup/unified'], { encoding: 'utf8' });
-      const attached = (out.trim() ? JSON.parse(out) : []) as Array<{ id: number; name: string }>;
-      return attached.filter((p) => p.name === 'limit_upload' || p.name === 'limit_download').map((p) => p.id);
-    };
-    const before = limiterIds();
+  it('attaches the same programs again with the next limit, and limits again', async () => {
+    limiter.setLimit(child.uid, PROFILE_ID, null, mbpsToBytesPerSecond(LIMIT_MBPS));
+    expect(heldLimiterAttachments()).toEqual(BOTH_ATTACHED);
+    expect(attachedAtCgroupRoot().filter((p) => loadedIds.includes(p.id))).toHaveLength(2);
+    const rate = await download(child);
+    console.log(`download limited again: ${rate.mbps.toFixed(2)} Mbps`);
+    expect(Math.abs(rate.mbps - LIMIT_MBPS) / LIMIT_MBPS).toBeLessThan(0.15);
+  });
+
+  it('detaches when the last limit is set to no rate', () => {
+    expect(limiter.setLimit(child.uid, PROFILE_ID, null, null)).toEqual({ enforced: true });
+    expect(limiter.limitOf(child.uid)).toBeNull();
+    expect(limiter.status().attached).toBe(false);
+    expect(heldLimiterAttachments()).toEqual([]);
+  });
+
+  it('detaches and unloads on close', () => {
+    limiter.setLimit(child.uid, PROFILE_ID, 1_000_000, null);
+    expect(heldLimiterAttachments()).toEqual(BOTH_ATTACHED);
     limiter.close();
-    expect(limiter.status()).toMatchObject({ available: false });
-    const after = limiterIds();
-    expect(before.length - after.length).toBe(2);
-    expect(after.filter((id) => before.includes(id))).toHaveLength(before.length - 2);
+    expect(limiter.status()).toMatchObject({ available: false, attached: false });
+    expect(heldLimiterProgramIds().size).toBe(0);
+    expect(attachedAtCgroupRoot().filter((p) => loadedIds.includes(p.id))).toEqual([]);
   });
 
   it('explains why when cgroup2 is not mounted', () => {
@@ -230,7 +255,7 @@ describe.skipIf(!kernelTestsEnabled())('network limiter', () => {
       readMountinfo: () => '27 1 254:0 / / rw,relatime - ext4 /dev/vda rw\n',
     });
     const status = without.start();
-    expect(status.available).toBe(false);
+    expect(status).toMatchObject({ available: false, attached: false });
     expect(status.reason).toMatch(/cgroup2 is not mounted/);
     expect(without.setLimit(child.uid, PROFILE_ID, 1000, 1000)).toEqual({ enforced: false, reason: status.reason });
   });

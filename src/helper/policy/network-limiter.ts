@@ -1,5 +1,7 @@
-// Loads bpf/network-limiter.bpf.o, attaches its cgroup_skb egress and ingress programs at the cgroup2 root (so
-// they see every local socket), and fills NET_LIMITS per child uid. The kernel drops what exceeds the profile's
+// Loads bpf/network-limiter.bpf.o at start and fills NET_LIMITS per child uid. Its cgroup_skb egress and ingress
+// programs are attached at the cgroup2 root (so they see every local socket) only while some uid has a limit: an
+// attached cgroup_skb program runs on every packet of every user, and with none attached the kernel's
+// cgroup_bpf_enabled() static key keeps the packet path free of it. The kernel drops what exceeds the profile's
 // token bucket; stats() reads what it let through and what it throttled. Without cgroup2 the limiter reports why
 // and network limits are alerted only. With a pin dir its links and maps are pinned, so limits hold while the helper
 // restarts, and a helper of the same build takes them over (buckets keep their tokens and counters).
@@ -9,7 +11,7 @@ import type { Logger } from '../log.js';
 import { BpfMap, u32Key } from '../bpf/bpf-map.js';
 import { BPF_ANY, bpf, check, checkPointer, koffi } from '../bpf/libbpf.js';
 import { defaultObjectDir } from '../bpf/monitor-set.js';
-import { ObjectPins } from '../bpf/pinned-object.js';
+import { ObjectPins, unpin } from '../bpf/pinned-object.js';
 import { readStruct, writeStruct } from '../bpf/struct-layout.js';
 import { describeError, notEnforced, type EnforcementResult, type EnforcementStatus } from './enforcement.js';
 import { tokenBucketBurstBytes } from './limits-to-kernel.js';
@@ -54,11 +56,14 @@ export interface NetworkThrottleStats {
 
 export interface NetworkLimiterStatus extends EnforcementStatus {
   cgroupRoot: string | null;
+  /** Whether the programs are attached now (only while some uid is limited). */
+  attached: boolean;
 }
 
 export class NetworkLimiter {
   private object: unknown = null;
-  private links: unknown[] = [];
+  /** program name → its cgroup link, while attached. */
+  private links = new Map<string, unknown>();
   private limits: BpfMap | null = null;
   private buckets: BpfMap | null = null;
   private cgroupRoot: string | null = null;
@@ -86,17 +91,33 @@ export class NetworkLimiter {
     return this.limits !== null;
   }
 
-  status(): NetworkLimiterStatus {
-    return { available: this.available, reason: this.available ? null : this.reason, cgroupRoot: this.cgroupRoot };
+  get attached(): boolean {
+    return this.links.size > 0;
   }
 
-  /** Loads and attaches. Never throws for what this machine lacks: the status says what and why. */
+  status(): NetworkLimiterStatus {
+    return {
+      available: this.available,
+      reason: this.available ? null : this.reason,
+      cgroupRoot: this.cgroupRoot,
+      attached: this.attached,
+    };
+  }
+
+  /**
+   * Loads, and adopts the links a previous helper pinned; attaching waits for the first limit (setLimit). Never
+   * throws for what this machine lacks: the status says what and why.
+   */
   start(): NetworkLimiterStatus {
     if (this.available) return this.status();
     try {
-      this.loadAndAttach();
+      this.load();
       this.reason = null;
-      this.options.log.info(`network limiter attached at ${this.cgroupRoot}`);
+      this.options.log.info(
+        this.attached
+          ? `network limiter attached at ${this.cgroupRoot} (taken over)`
+          : `network limiter loaded; attaches at ${this.cgroupRoot} with the first network limit`,
+      );
     } catch (error) {
       this.close();
       this.reason = `network limits are not enforced: ${describeError(error)}`;
@@ -105,7 +126,7 @@ export class NetworkLimiter {
     return this.status();
   }
 
-  private loadAndAttach(): void {
+  private load(): void {
     const mountinfo = (this.options.readMountinfo ?? (() => readFileSync(MOUNTINFO_PATH, 'utf8')))();
     const root = cgroup2MountPoint(parseMountinfo(mountinfo));
     if (!root) {
@@ -118,36 +139,65 @@ export class NetworkLimiter {
 
     this.object = checkPointer(`open ${NETWORK_LIMITER_OBJECT}`, bpf.objectOpenFile(file, null));
     this.pins = this.pinDir ? new ObjectPins(this.pinDir, file) : null;
-    // Links a previous helper of this build pinned are adopted (its programs go on, with the same maps).
-    const adopted = new Map<string, unknown>();
+    // Links a previous helper of this build pinned are adopted (its programs go on, with the same maps). Our own
+    // copies are loaded all the same: once those links are detached, a later limit attaches ours.
     for (const name of PROGRAMS) {
       const link = this.pins?.openLink(name);
-      if (!link) continue;
-      adopted.set(name, link);
-      this.links.push(link);
-      bpf.programSetAutoload(this.program(name), false);
+      if (link) this.links.set(name, link);
     }
+    const adoptedLinks = this.links.size;
     const reusedMaps = this.pins?.reuseMaps(this.object) ?? [];
     check(`load ${NETWORK_LIMITER_OBJECT}`, bpf.objectLoad(this.object) as number);
     this.pinMaps();
-    const cgroupFd = openSync(root, constants.O_RDONLY | constants.O_DIRECTORY);
-    try {
-      for (const name of PROGRAMS) {
-        if (adopted.has(name)) continue;
-        const link = checkPointer(`attach ${name} to cgroup ${root}`, attachCgroup(this.program(name), cgroupFd));
-        this.links.push(link);
-        this.pinLink(link, name);
-      }
-    } finally {
-      closeSync(cgroupFd); // the links hold the cgroup
-    }
     this.cgroupRoot = root;
+    if (this.attached) this.attachMissing(); // a helper that died between its two link pins
     this.limits = this.map('NET_LIMITS');
     this.buckets = this.map('NET_BUCKETS');
     if (reusedMaps.length) {
       for (const key of this.limits.keys()) this.adoptedUids.add(key.readUInt32LE(0));
-      this.options.log.info(`took over the previous helper's limiter (${adopted.size} links, ${this.adoptedUids.size} limits)`);
+      this.options.log.info(`took over the previous helper's limiter (${adoptedLinks} links, ${this.adoptedUids.size} limits)`);
     }
+  }
+
+  /** Attaches each program that has no link yet; on failure, detaches what it attached. */
+  private attachMissing(): void {
+    const root = this.cgroupRoot!;
+    const cgroupFd = openSync(root, constants.O_RDONLY | constants.O_DIRECTORY);
+    try {
+      for (const name of PROGRAMS) {
+        if (this.links.has(name)) continue;
+        const link = checkPointer(`attach ${name} to cgroup ${root}`, attachCgroup(this.program(name), cgroupFd));
+        this.links.set(name, link);
+        this.pinLink(link, name);
+      }
+    } catch (error) {
+      this.detach();
+      throw error;
+    } finally {
+      closeSync(cgroupFd); // the links hold the cgroup
+    }
+  }
+
+  /** Destroys and unpins every link: with no cgroup_skb program left, packets skip cgroup BPF altogether. */
+  private detach(): void {
+    for (const [name, link] of this.links) {
+      if (this.pins) {
+        try {
+          unpin(path.join(this.pins.dir, `link_${name}`));
+        } catch (error) {
+          this.options.log.warn(`${describeError(error)}; ${name} stays attached through its pin`);
+          continue;
+        }
+      }
+      ObjectPins.releaseLink(link, false);
+      this.links.delete(name);
+    }
+  }
+
+  private detachIfUnlimited(): void {
+    if (!this.attached || !this.limits || this.limits.keys(1).length > 0) return;
+    this.detach();
+    if (!this.attached) this.options.log.info('network limiter detached (no network limits)');
   }
 
   private pinMaps(): void {
@@ -172,11 +222,15 @@ export class NetworkLimiter {
     }
   }
 
-  /** After every stored profile was applied: lifts the limits a previous helper set that no profile asks for now. */
+  /**
+   * After every stored profile was applied: lifts the limits a previous helper set that no profile asks for now,
+   * and detaches adopted links if nothing is limited.
+   */
   finishAdoption(): number[] {
     const stale = [...this.adoptedUids];
     for (const uid of stale) this.clear(uid);
     this.adoptedUids.clear();
+    this.detachIfUnlimited();
     return stale;
   }
 
@@ -199,7 +253,7 @@ export class NetworkLimiter {
 
   /**
    * Limits what `uid`'s sockets send and receive; null (or 0) leaves a direction unlimited. Every uid of a profile
-   * shares the profile's buckets.
+   * shares the profile's buckets. The first limit attaches the programs; no rate at all clears the uid.
    */
   setLimit(
     uid: number,
@@ -220,6 +274,16 @@ export class NetworkLimiter {
       return { enforced: true };
     }
 
+    if (this.links.size < PROGRAMS.length) {
+      try {
+        this.attachMissing();
+      } catch (error) {
+        const reason = `network limits are not enforced: ${describeError(error)}`;
+        this.options.log.warn(reason);
+        return notEnforced(reason);
+      }
+      this.options.log.info(`network limiter attached at ${this.cgroupRoot} (first network limit)`);
+    }
     if (upload) this.createBucket(profileId, NetDirection.UPLOAD, upload);
     if (download) this.createBucket(profileId, NetDirection.DOWNLOAD, download);
     const value = writeStruct(netLimit, {
@@ -256,17 +320,24 @@ export class NetworkLimiter {
     };
   }
 
-  /** Removes uid's limit. A profile's buckets (and their counters) go with the last of its uids. */
+  /**
+   * Removes uid's limit. A profile's buckets (and their counters) go with the last of its uids, the programs with
+   * the last limited uid.
+   */
   clear(uid: number): void {
     if (!this.limits || !this.buckets) return;
     this.adoptedUids.delete(uid);
     const profileId = this.limitOf(uid)?.profileId;
     this.limits.delete(u32Key(uid));
-    if (profileId === undefined) return;
-    const stillUsed = this.limits.keys().some((key) => this.limitOf(key.readUInt32LE(0))?.profileId === profileId);
+    if (profileId !== undefined) this.deleteBucketsIfUnused(profileId);
+    this.detachIfUnlimited();
+  }
+
+  private deleteBucketsIfUnused(profileId: number): void {
+    const stillUsed = this.limits!.keys().some((key) => this.limitOf(key.readUInt32LE(0))?.profileId === profileId);
     if (stillUsed) return;
     for (const direction of [NetDirection.UPLOAD, NetDirection.DOWNLOAD]) {
-      this.buckets.delete(writeStruct(netBucketKey, { profile_id: profileId, direction }));
+      this.buckets!.delete(writeStruct(netBucketKey, { profile_id: profileId, direction }));
     }
   }
 
@@ -295,8 +366,8 @@ export class NetworkLimiter {
    */
   close({ keepPinned = false } = {}): void {
     if (!keepPinned) this.pins?.remove();
-    for (const link of this.links) ObjectPins.releaseLink(link, keepPinned && this.pins !== null);
-    this.links = [];
+    for (const link of this.links.values()) ObjectPins.releaseLink(link, keepPinned && this.pins !== null);
+    this.links.clear();
     this.pins = null;
     this.adoptedUids.clear();
     if (this.object) bpf.objectClose(this.object);
