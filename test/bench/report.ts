@@ -7,7 +7,7 @@ import type { CpuProfileSummary, EventLoopStall } from './cpu-profile.js';
 import type { MicroResult } from './micro.js';
 import type { Sample } from './sampler.js';
 import type { SoakResult } from './soak.js';
-import type { TargetResult } from './targets.js';
+import type { TargetResult, TargetStatus } from './targets.js';
 
 export interface BenchReport {
   tool: 'dots-family-bench';
@@ -34,6 +34,7 @@ const fixed = (value: number, digits = 2) => (Number.isFinite(value) ? value.toF
 const megabytes = (bytes: number) => `${fixed(bytes / 1e6, 1)} MB`;
 const rate = (perSecond: number) => (Number.isFinite(perSecond) ? Math.round(perSecond).toLocaleString('en-US') : 'n/a');
 const pct = (value: number, digits = 2) => `${fixed(value, digits)} %`;
+const TARGET_MARKS: Record<TargetStatus, string> = { pass: 'PASS', fail: 'FAIL', 'within noise': 'NOISE', 'not measured': '----' };
 
 function table(header: string[], rows: string[][]): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
@@ -54,6 +55,7 @@ function comparisonRows(c: CompareResult | Omit<CompareResult, 'timeline'>): str
     `${fixed(w.monitoredMedian)} ${w.unit}`,
     fixed(w.ratio, 4),
     pct(w.slowdownPercent),
+    `${pct(w.pairedSlowdownPercent)} [${fixed(w.pairedSlowdownIntervalPercent[0], 1)} … ${fixed(w.pairedSlowdownIntervalPercent[1], 1)}]`,
     w.roundRatios.map((r) => fixed(r, 3)).join(' '),
     pct(w.helperCpuPercentMedian, 1),
     pct(w.helperRunQueueWaitPercentMedian, 1),
@@ -68,6 +70,7 @@ const COMPARISON_HEADER = [
   'monitored (median)',
   'ratio',
   'slower by',
+  'paired: slower by [95 % interval]',
   'per-round ratios',
   'helper CPU',
   'helper CPU wait',
@@ -86,7 +89,7 @@ function stallText(stall: EventLoopStall): string {
 
 function targetLines(targets: TargetResult[]): string[] {
   return targets.map(
-    (t) => `${t.status === 'pass' ? 'PASS' : t.status === 'fail' ? 'FAIL' : '----'}  ${t.description}: ${t.measured}${t.note ? ` (${t.note})` : ''}`,
+    (t) => `${TARGET_MARKS[t.status]}  ${t.description}: ${t.measured}${t.note ? ` (${t.note})` : ''}`,
   );
 }
 
@@ -173,7 +176,8 @@ export function formatMarkdown(report: BenchReport): string {
       '',
       `${c.rounds} interleaved round(s) (odd rounds baseline first, even rounds monitored first). Baseline: no helper, no DOTS ` +
         `programs. Monitored: the helper running as its own process, the child's account watched. Helper CPU is of one core, ` +
-        `measured over the workload.`,
+        `measured over the workload. "Paired" takes the median of the per-round ratios (a round's two runs are side by side, ` +
+        `so the machine's slow drift cancels) with its 95 % bootstrap interval; the targets are judged on it.`,
       '',
       ...markdownTable(COMPARISON_HEADER, comparisonRows(c)),
       '',

@@ -26,6 +26,33 @@ export function slowdownPercent(monitoredThroughput: number, baselineThroughput:
   return (1 - ratio(monitoredThroughput, baselineThroughput)) * 100;
 }
 
+/** Seeded generator (mulberry32), so a report's intervals can be recomputed from its numbers. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Percentile-bootstrap interval of the median: resamples the values with replacement and takes the middle `level`
+ * of the resampled medians. [NaN, NaN] for fewer than 3 values, where it says nothing.
+ */
+export function bootstrapMedianInterval(values: readonly number[], level = 0.95, iterations = 4000): [number, number] {
+  const finite = values.filter(Number.isFinite);
+  if (finite.length < 3) return [Number.NaN, Number.NaN];
+  const random = seededRandom(finite.length * 7919);
+  const medians = Array.from({ length: iterations }, () =>
+    median(Array.from({ length: finite.length }, () => finite[Math.floor(random() * finite.length)]!)),
+  ).sort((a, b) => a - b);
+  const tail = (1 - level) / 2;
+  return [medians[Math.floor(tail * (iterations - 1))]!, medians[Math.ceil((1 - tail) * (iterations - 1))]!];
+}
+
 export interface Comparison {
   /** One value per round, in round order. */
   baseline: number[];
@@ -37,6 +64,13 @@ export interface Comparison {
   slowdownPercent: number;
   /** monitored / baseline of each round: their spread shows how noisy the machine was. */
   roundRatios: number[];
+  /**
+   * From the median of the per-round ratios: each round's two runs sit side by side, so slow drift of the machine
+   * cancels out of a round's ratio where it does not out of the two medians.
+   */
+  pairedSlowdownPercent: number;
+  /** 95 % bootstrap interval of pairedSlowdownPercent, [low, high]; NaN with fewer than 3 rounds. */
+  pairedSlowdownIntervalPercent: [number, number];
 }
 
 /** Compares per-round throughputs of the two cases (higher is better). */
@@ -44,6 +78,8 @@ export function compareThroughput(baseline: readonly number[], monitored: readon
   const baselineMedian = median(baseline);
   const monitoredMedian = median(monitored);
   const rounds = Math.min(baseline.length, monitored.length);
+  const roundRatios = Array.from({ length: rounds }, (_, i) => ratio(monitored[i]!, baseline[i]!));
+  const [lowRatio, highRatio] = bootstrapMedianInterval(roundRatios);
   return {
     baseline: [...baseline],
     monitored: [...monitored],
@@ -51,7 +87,9 @@ export function compareThroughput(baseline: readonly number[], monitored: readon
     monitoredMedian,
     ratio: ratio(monitoredMedian, baselineMedian),
     slowdownPercent: slowdownPercent(monitoredMedian, baselineMedian),
-    roundRatios: Array.from({ length: rounds }, (_, i) => ratio(monitored[i]!, baseline[i]!)),
+    roundRatios,
+    pairedSlowdownPercent: (1 - median(roundRatios)) * 100,
+    pairedSlowdownIntervalPercent: [(1 - highRatio) * 100, (1 - lowRatio) * 100],
   };
 }
 

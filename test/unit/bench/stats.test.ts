@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareThroughput, median, ratePerSecond, slowdownPercent, windowDrift } from '../../bench/stats.js';
+import { bootstrapMedianInterval, compareThroughput, median, ratePerSecond, slowdownPercent, windowDrift } from '../../bench/stats.js';
 import { evaluateTargets } from '../../bench/targets.js';
 import { geometricMean, parseStressYaml } from '../../bench/workloads/stress.js';
 import { niceCeiling, renderSvgChart } from '../../bench/svg-chart.js';
@@ -24,6 +24,20 @@ describe('bench statistics', () => {
     expect(c.monitoredMedian).toBe(99);
     expect(c.ratio).toBeCloseTo(0.99);
     expect(c.roundRatios.map((r) => +r.toFixed(3))).toEqual([0.99, 0.951, 1.031]);
+    expect(c.pairedSlowdownPercent).toBeCloseTo(1, 5); // median ratio 0.99
+    const [low, high] = c.pairedSlowdownIntervalPercent;
+    expect(low).toBeLessThanOrEqual(c.pairedSlowdownPercent);
+    expect(high).toBeGreaterThanOrEqual(c.pairedSlowdownPercent);
+  });
+
+  it('bootstraps an interval of the median that narrows with agreeing rounds and is reproducible', () => {
+    const noisy = bootstrapMedianInterval([0.8, 0.9, 1.0, 1.1, 1.2, 0.85, 1.15]);
+    const quiet = bootstrapMedianInterval([0.99, 0.991, 0.992, 0.993, 0.994, 0.995, 0.996]);
+    expect(noisy[1]! - noisy[0]!).toBeGreaterThan(0.1);
+    expect(quiet[0]).toBeGreaterThanOrEqual(0.99);
+    expect(quiet[1]).toBeLessThanOrEqual(0.996);
+    expect(bootstrapMedianInterval([0.8, 0.9, 1.0, 1.1, 1.2, 0.85, 1.15])).toEqual(noisy);
+    expect(bootstrapMedianInterval([1, 2])).toEqual([Number.NaN, Number.NaN]);
   });
 
   it('measures drift between the first and last windows, thirds of a short series', () => {
@@ -62,6 +76,14 @@ describe('bench targets', () => {
       'pending-io': 'fail',
       'rss-flat': 'not measured',
     });
+  });
+
+  it('judges a paired slowdown on its interval: inside the target, beyond it, or spanning it', () => {
+    const judged = (interval: [number, number]) =>
+      evaluateTargets({ io: { slowdownPercent: 1, roundRatios: [1, 1, 1], pairedSlowdownPercent: 1, pairedSlowdownIntervalPercent: interval } })[1]!;
+    expect(judged([-2, 2.5]).status).toBe('pass');
+    expect(judged([3.5, 8]).status).toBe('fail');
+    expect(judged([-1, 6])).toMatchObject({ status: 'within noise', measured: '1.00 % slower (95 % interval -1.0 … 6.0 %)' });
   });
 
   it('calls a comparison noisy when its rounds disagree by more than the target', () => {
