@@ -58,6 +58,51 @@ struct {
 	__type(value, struct open_args);
 } OPEN_ARGS SEC(".maps");
 
+/* A process that opens (or closes) the same file over and over, as build tools and stress tests do, gets one record
+ * per file per REPEAT_NS instead of one per call; every open is still counted in FS_IO_STATS.opens. This keeps a
+ * loop from flooding the ring buffer and the database with identical rows. */
+#define REPEAT_NS 1000000000ull
+
+struct recent_key {
+	__u32 pid;
+	__u32 kind;    /* RECORD_FS_OPEN or RECORD_FS_CLOSE */
+	__u64 subject; /* hash of the file name (open) or the inode (close) */
+	__u32 flags;   /* open flags */
+	__s32 outcome; /* 0 for success, -errno for a failed open */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 8192);
+	__type(key, struct recent_key);
+	__type(value, __u64); /* when the last record for this key was written */
+} RECENT_FILE_RECORDS SEC(".maps");
+
+/* true when the same record was written less than REPEAT_NS ago; otherwise remembers now and returns false. */
+static __always_inline bool repeated(struct recent_key *key)
+{
+	__u64 now = bpf_ktime_get_ns();
+	__u64 *last = bpf_map_lookup_elem(&RECENT_FILE_RECORDS, key);
+
+	if (last && now - *last < REPEAT_NS)
+		return true;
+	bpf_map_update_elem(&RECENT_FILE_RECORDS, key, &now, BPF_ANY);
+	return false;
+}
+
+/* FNV-1a over the NUL-terminated name. */
+static __always_inline __u64 name_hash(const char *name)
+{
+	__u64 hash = 14695981039346656037ull;
+
+	for (int i = 0; i < DOTS_PATH_LEN; i++) {
+		if (!name[i])
+			break;
+		hash = (hash ^ (__u8)name[i]) * 1099511628211ull;
+	}
+	return hash;
+}
+
 /* tid -> enum io_direction, for a read/write family call on a regular file, between enter and exit. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -122,11 +167,18 @@ static __always_inline int open_exit(long ret)
 		return 0;
 	rec = bpf_map_lookup_elem(&FILENAME_BUF, &zero);
 	if (rec) {
-		fill_header(&rec->hdr, RECORD_FS_OPEN, account);
-		rec->result = ret;
-		rec->flags = args->flags;
+		struct recent_key key = { .pid = current_pid(), .kind = RECORD_FS_OPEN, .flags = args->flags };
+
+		rec->filename[0] = 0;
 		bpf_probe_read_user_str(rec->filename, sizeof(rec->filename), (void *)args->filename);
-		output_record(&FS_EVENTS, rec, sizeof(*rec));
+		key.subject = name_hash(rec->filename);
+		key.outcome = ret < 0 ? ret : 0;
+		if (!repeated(&key)) {
+			fill_header(&rec->hdr, RECORD_FS_OPEN, account);
+			rec->result = ret;
+			rec->flags = args->flags;
+			output_record(&FS_EVENTS, rec, sizeof(*rec));
+		}
 	}
 	bpf_map_delete_elem(&OPEN_ARGS, &tid);
 
@@ -302,6 +354,7 @@ SEC("tp/syscalls/sys_enter_close")
 int enter_close(struct trace_event_raw_sys_enter *ctx)
 {
 	struct watched_account *account = watched_current();
+	struct recent_key key = { .kind = RECORD_FS_CLOSE };
 	struct fs_close_record *rec;
 	struct file *file;
 
@@ -310,13 +363,17 @@ int enter_close(struct trace_event_raw_sys_enter *ctx)
 	file = fd_file(ctx->args[0]);
 	if (!is_regular(file))
 		return 0;
+	key.pid = current_pid();
+	key.subject = BPF_CORE_READ(file, f_inode, i_ino);
+	if (repeated(&key))
+		return 0;
 	rec = reserve_record(&FS_EVENTS, sizeof(*rec));
 	if (!rec)
 		return 0;
 	fill_header(&rec->hdr, RECORD_FS_CLOSE, account);
 	rec->fd = ctx->args[0];
 	rec->_pad = 0;
-	rec->ino = BPF_CORE_READ(file, f_inode, i_ino);
+	rec->ino = key.subject;
 	submit_record(rec);
 	return 0;
 }

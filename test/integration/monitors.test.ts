@@ -141,6 +141,32 @@ describe.skipIf(!kernelTestsEnabled())('kernel monitors', () => {
         { what: 'unlink' },
       );
     });
+
+    it('records a file opened in a loop once per second and still counts every open', async () => {
+      harness.clear();
+      const file = path.join(workDir, 'loop.txt');
+      writeFileSync(file, 'x', { mode: 0o644 });
+      // `: < file` is a shell builtin with a redirection: the shell itself opens and closes the file each time.
+      const loop = 'i=0; while [ $i -lt 2000 ]; do : < "$0"; i=$((i+1)); done; echo $$';
+      const startedMs = Date.now();
+      const run = await runAs(child, '/bin/sh', ['-c', loop, file]);
+      const elapsedMs = Date.now() - startedMs;
+      const pid = Number(run.stdout);
+      const opensCounted = () =>
+        harness.samples.reduce((n, s) => n + (s.type === 'fs_io' && s.pid === pid ? (s as FsIoSample).opens : 0), 0);
+      await waitFor(() => (harness.collect(), opensCounted() >= 2000), { what: '2000 opens counted' });
+      const ino = statSync(file).ino;
+      const records = (type: 'fs_open' | 'fs_close') =>
+        harness.events.filter(
+          (e) => e.pid === pid && ((e.type === 'fs_open' && e.filename === file) || (e.type === 'fs_close' && e.ino === ino)),
+        ).filter((e) => e.type === type);
+      expect(records('fs_open').length).toBeGreaterThanOrEqual(1);
+      expect(records('fs_close').length).toBeGreaterThanOrEqual(1);
+      // One per file per second: the loop takes well under the seconds this allows.
+      const seconds = Math.ceil(elapsedMs / 1000) + 1;
+      expect(records('fs_open').length).toBeLessThanOrEqual(seconds);
+      expect(records('fs_close').length).toBeLessThanOrEqual(seconds);
+    });
   });
 
   describe('network-monitor', () => {
