@@ -110,7 +110,8 @@ export async function startHelper(options: HelperOptions): Promise<RunningHelper
     enforcer.networkLimiter.setPinDir(monitors.pinDir);
     await enforcer.start();
     if (monitors.pinDir) {
-      // New programs are attached and filled: what a previous helper set and the database no longer asks for goes,
+      // Every stored profile is applied (monitors attached, limits filled, the limiter attached if any profile has a
+      // network limit): what a previous helper set and the database no longer asks for goes,
       // then an older build's programs (still enforcing until now) are detached.
       const cleanup = monitors.finishAdoption();
       const unlimited = enforcer.networkLimiter.finishAdoption();
