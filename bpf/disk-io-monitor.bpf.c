@@ -24,6 +24,11 @@ struct {
 	__type(value, struct pending_io);
 } PENDING_IO SEC(".maps");
 
+/* Classic tracepoints, unlike the memory monitor's BTF ones: block_rq_complete's record has the rwbs string and errno
+ * this monitor reports, which its raw arguments (a request, a blk_status_t) would have to rebuild; the others' raw
+ * arguments changed within the supported kernels (the request_queue argument went in 5.11 and 5.10.137, the disk
+ * moved from the request to its queue in 5.17) where the records' dev and sector did not. And they fire once per
+ * request, not per page. */
 SEC("tp/block/block_bio_queue")
 int handle_queue(struct trace_event_raw_block_bio *ctx)
 {

@@ -18,7 +18,6 @@ const struct mem_limit_record *unused_mem_limit_record __attribute__((unused));
 #define MM_ANONPAGES 1
 #define MM_SWAPENTS 2
 #define MM_SHMEMPAGES 3
-#define MM_COUNTERS 4
 
 struct alloc_owner {
 	__u32 pid;
@@ -64,34 +63,40 @@ static __always_inline struct mem_stats *current_stats(const struct watched_acco
 	return stats ? stats : create_aggregate(&MEM_STATS, pid, &init, account);
 }
 
-SEC("tp/kmem/kmalloc")
-int handle_kmalloc(struct trace_event_raw_kmalloc *ctx)
+/* These five fire for every process on the machine, at up to millions a second, and nearly all of them return at
+ * the watched check. They are BTF tracepoints (tp_btf), called straight from the tracepoint with its raw arguments:
+ * a classic tp/ program pays for the perf-trace record (for rss_stat, a locked sum over every CPU's counter) before
+ * it even runs. */
+
+/* kmalloc's raw arguments go on with gfp_flags and, on newer kernels, node: only these four are the same on all. */
+SEC("tp_btf/kmalloc")
+int BPF_PROG(handle_kmalloc, unsigned long call_site, const void *ptr, size_t bytes_req, size_t bytes_alloc)
 {
 	struct watched_account *account = watched_current();
 	struct alloc_owner owner = {};
 	struct mem_stats *stats;
-	__u64 ptr = (__u64)ctx->ptr;
+	__u64 key = (__u64)ptr;
 
-	if (!account || !ptr || !(stats = current_stats(account)))
+	if (!account || !key || !(stats = current_stats(account)))
 		return 0;
-	__sync_fetch_and_add(&stats->kmalloc_bytes, ctx->bytes_alloc);
+	__sync_fetch_and_add(&stats->kmalloc_bytes, bytes_alloc);
 	__sync_fetch_and_add(&stats->kmalloc_count, 1);
 	owner.pid = current_pid();
-	owner.bytes = ctx->bytes_alloc;
-	bpf_map_update_elem(&ALLOC_SIZES, &ptr, &owner, BPF_ANY);
+	owner.bytes = bytes_alloc;
+	bpf_map_update_elem(&ALLOC_SIZES, &key, &owner, BPF_ANY);
 	return 0;
 }
 
-SEC("tp/kmem/kfree")
-int handle_kfree(struct trace_event_raw_kfree *ctx)
+SEC("tp_btf/kfree")
+int BPF_PROG(handle_kfree, unsigned long call_site, const void *ptr)
 {
-	__u64 ptr = (__u64)ctx->ptr;
+	__u64 key = (__u64)ptr;
 	struct alloc_owner *owner;
 	struct mem_stats *stats;
 
 	if (!watched_current())
 		return 0;
-	owner = bpf_map_lookup_elem(&ALLOC_SIZES, &ptr);
+	owner = bpf_map_lookup_elem(&ALLOC_SIZES, &key);
 	if (!owner)
 		return 0;
 	stats = bpf_map_lookup_elem(&MEM_STATS, &owner->pid);
@@ -99,32 +104,32 @@ int handle_kfree(struct trace_event_raw_kfree *ctx)
 		__sync_fetch_and_add(&stats->kfree_bytes, owner->bytes);
 		__sync_fetch_and_add(&stats->kfree_count, 1);
 	}
-	bpf_map_delete_elem(&ALLOC_SIZES, &ptr);
+	bpf_map_delete_elem(&ALLOC_SIZES, &key);
 	return 0;
 }
 
-SEC("tp/kmem/mm_page_alloc")
-int handle_pg_alloc(struct trace_event_raw_mm_page_alloc *ctx)
+SEC("tp_btf/mm_page_alloc")
+int BPF_PROG(handle_pg_alloc, struct page *page, unsigned int order)
 {
 	struct watched_account *account = watched_current();
 	struct mem_stats *stats;
 
-	/* pfn is -1 when the allocation failed. */
-	if (!account || ctx->pfn == (unsigned long)-1 || !(stats = current_stats(account)))
+	/* page is NULL when the allocation failed. */
+	if (!account || !page || !(stats = current_stats(account)))
 		return 0;
-	__sync_fetch_and_add(&stats->page_alloc_bytes, (__u64)1 << (PAGE_SHIFT + ctx->order));
+	__sync_fetch_and_add(&stats->page_alloc_bytes, (__u64)1 << (PAGE_SHIFT + order));
 	return 0;
 }
 
-SEC("tp/kmem/mm_page_free")
-int handle_pg_free(struct trace_event_raw_mm_page_free *ctx)
+SEC("tp_btf/mm_page_free")
+int BPF_PROG(handle_pg_free, struct page *page, unsigned int order)
 {
 	struct watched_account *account = watched_current();
 	struct mem_stats *stats;
 
 	if (!account || !(stats = current_stats(account)))
 		return 0;
-	__sync_fetch_and_add(&stats->page_free_bytes, (__u64)1 << (PAGE_SHIFT + ctx->order));
+	__sync_fetch_and_add(&stats->page_free_bytes, (__u64)1 << (PAGE_SHIFT + order));
 	return 0;
 }
 
@@ -157,34 +162,33 @@ static __always_inline void kill_over_limit(struct mem_stats *stats, const struc
 	submit_record(rec);
 }
 
-SEC("tp/kmem/rss_stat")
-int handle_rss_stat(struct trace_event_raw_rss_stat *ctx)
+/* rss_stat's raw arguments are (mm, member) since 6.2, (mm, member, count) before: only mm is used, and every
+ * counter, the one that changed (member) included, is read from the mm. */
+SEC("tp_btf/rss_stat")
+int BPF_PROG(handle_rss_stat, struct mm_struct *mm)
 {
-	struct watched_account *account;
-	struct mm_struct *mm;
+	struct watched_account *account = watched_current();
+	struct task_struct *task;
 	struct mem_stats *stats;
-	__u64 bytes[MM_COUNTERS];
-	__u64 rss;
-	__u32 member = ctx->member;
+	__u64 file, anon, swap, shmem, rss;
 
-	/* curr: the counter belongs to the current process's mm (not, say, one being reclaimed from). */
-	if (!ctx->curr || !(account = watched_current()) || !(stats = current_stats(account)))
+	if (!account)
+		return 0;
+	/* Only the current process's own mm (not, say, one being reclaimed from). */
+	task = (struct task_struct *)bpf_get_current_task();
+	if (mm != BPF_CORE_READ(task, mm) || !(stats = current_stats(account)))
 		return 0;
 
-	/* The event gives the exact size of the counter that changed; the others are read from the mm (the
-	 * percpu_counter's global count, which lags by at most a batch per CPU). */
-	mm = BPF_CORE_READ((struct task_struct *)bpf_get_current_task(), mm);
-	bytes[MM_FILEPAGES] = counter_bytes(mm, MM_FILEPAGES);
-	bytes[MM_ANONPAGES] = counter_bytes(mm, MM_ANONPAGES);
-	bytes[MM_SWAPENTS] = counter_bytes(mm, MM_SWAPENTS);
-	bytes[MM_SHMEMPAGES] = counter_bytes(mm, MM_SHMEMPAGES);
-	if (member < MM_COUNTERS)
-		bytes[member] = ctx->size > 0 ? ctx->size : 0;
+	/* The percpu_counter's global count, which lags the exact sum by less than a batch per CPU (see DEPLOYMENT.md). */
+	file = counter_bytes(mm, MM_FILEPAGES);
+	anon = counter_bytes(mm, MM_ANONPAGES);
+	swap = counter_bytes(mm, MM_SWAPENTS);
+	shmem = counter_bytes(mm, MM_SHMEMPAGES);
 
-	rss = bytes[MM_FILEPAGES] + bytes[MM_ANONPAGES] + bytes[MM_SHMEMPAGES];
+	rss = file + anon + shmem;
 	stats->rss_bytes = rss;
-	stats->shared_bytes = bytes[MM_FILEPAGES] + bytes[MM_SHMEMPAGES];
-	stats->swap_bytes = bytes[MM_SWAPENTS];
+	stats->shared_bytes = file + shmem;
+	stats->swap_bytes = swap;
 	stats->vms_bytes = (__u64)BPF_CORE_READ(mm, total_vm) << PAGE_SHIFT;
 	if (rss > stats->peak_rss_bytes)
 		stats->peak_rss_bytes = rss;

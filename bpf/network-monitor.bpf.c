@@ -106,6 +106,9 @@ out:
 	bpf_map_delete_elem(&CONNECTING, &sk);
 }
 
+/* Classic, not tp_btf: the record has the family, ports and addresses (IPv4 mapped into IPv6 where needed) that the
+ * raw (sk, oldstate, newstate) would take a dozen reads of the sock to rebuild, and it fires a few times per
+ * connection, not per packet. */
 SEC("tp/sock/inet_sock_set_state")
 int handle_state(struct trace_event_raw_inet_sock_set_state *ctx)
 {
