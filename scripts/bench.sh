@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # npm run bench [-- options]: installs the benchmark tools from Debian when missing, builds the BPF objects when
-# absent, and runs test/bench/main.ts (see --help). Needs root, except for --micro and --help.
+# absent, compiles the helper and runs test/bench/main.ts (see --help). Needs root, except for --micro and --help.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,6 +25,8 @@ if [ "$needs_root" = 1 ]; then
     apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   fi
   [ -f build/bpf/disk-io-monitor.bpf.o ] || bash bpf/build.sh
+  # The helper is measured compiled, as installed; built every time so it matches the source.
+  npm run --silent build:ts
 fi
 
 exec node --import tsx test/bench/main.ts "$@"

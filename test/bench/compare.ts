@@ -1,7 +1,7 @@
 // Baseline against monitored, interleaved: each round runs every workload once with no DOTS programs loaded
-// (baseline: the helper is stopped) and once with the real helper running and the child watched (monitored).
-// Rounds alternate the order (A B, B A, A B …) so a drift of the machine (page cache, thermal, a neighbour's
-// load) falls on both cases alike.
+// (baseline: no helper) and, right before or after, once with the real helper started for it and the child
+// watched (monitored). The order alternates (A B, B A, …) so a drift of the machine (page cache, thermal, a
+// neighbour's load) falls on both cases alike.
 import type { TestAccount } from '../support/accounts.js';
 import { HelperProcess } from './helper-process.js';
 import { otherTracingPrograms, programStats, type ProgramStats } from './probes.js';
@@ -48,6 +48,8 @@ interface Workload {
   title: string;
   unit: string;
   runAs: 'child' | 'other';
+  /** The helper is asked for its counters only at the start and end (see Sampler): the slowdown workloads. */
+  quiet: boolean;
   run(account: TestAccount): Promise<{ value: number; detail?: Record<string, number> }>;
 }
 
@@ -105,6 +107,7 @@ function workloads(options: CompareOptions): Workload[] {
   return [
     {
       id: 'cpu',
+      quiet: true,
       title: 'CPU: sysbench cpu --threads=2',
       unit: 'events/s',
       runAs: 'child',
@@ -112,6 +115,7 @@ function workloads(options: CompareOptions): Workload[] {
     },
     {
       id: 'io',
+      quiet: true,
       title: 'I/O: fio sequential write, 1 MiB, O_DIRECT',
       unit: 'MB/s',
       runAs: 'child',
@@ -122,6 +126,7 @@ function workloads(options: CompareOptions): Workload[] {
     },
     {
       id: 'netWatched',
+      quiet: true,
       title: 'Network: iperf3 loopback, watched child',
       unit: 'Gbit/s',
       runAs: 'child',
@@ -129,6 +134,7 @@ function workloads(options: CompareOptions): Workload[] {
     },
     {
       id: 'netUnwatched',
+      quiet: true,
       title: 'Network: iperf3 loopback, unwatched user',
       unit: 'Gbit/s',
       runAs: 'other',
@@ -136,6 +142,8 @@ function workloads(options: CompareOptions): Workload[] {
     },
     {
       id: 'stress',
+      // Asked every second: whether the flood delays the helper's answers is part of what it measures.
+      quiet: false,
       title: 'Event rate: stress-ng fork/exec/open/mmap/sock/hdd',
       unit: 'bogo-ops/s (geomean)',
       runAs: 'child',
@@ -195,17 +203,15 @@ export async function runComparison(options: CompareOptions): Promise<CompareRes
 
   const account = (w: Workload) => (w.runAs === 'child' ? options.child : options.other);
 
-  const runBaseline = async (round: number) => {
+  const runBaseline = async (round: number, w: Workload) => {
     otherPrograms = Math.max(otherPrograms, otherTracingPrograms());
-    for (const w of list) {
-      const result = await w.run(account(w));
-      baseline.get(w.id)!.push(result.value);
-      if (w.id === 'stress' && result.detail) stressDetail.baseline.push(result.detail);
-      options.progress(`round ${round} baseline  ${w.id.padEnd(12)} ${result.value.toFixed(2)} ${w.unit}`);
-    }
+    const result = await w.run(account(w));
+    baseline.get(w.id)!.push(result.value);
+    if (w.id === 'stress' && result.detail) stressDetail.baseline.push(result.detail);
+    options.progress(`round ${round} baseline  ${w.id.padEnd(12)} ${result.value.toFixed(2)} ${w.unit}`);
   };
 
-  const runMonitored = async (round: number) => {
+  const runMonitored = async (round: number, w: Workload) => {
     const helper = await HelperProcess.start({
       dir: options.helperDir,
       logFile: options.helperLog,
@@ -218,23 +224,21 @@ export async function runComparison(options: CompareOptions): Promise<CompareRes
       await helper.watch(options.child);
       sampler.start();
       await new Promise((r) => setTimeout(r, 1000)); // the first sample, and the helper past its start-up work
-      for (const w of list) {
-        const before = options.profile ? programStats(helper.holdings) : [];
-        const end = await sampler.window(w.id);
-        const result = await w.run(account(w));
-        const window = await end();
-        if (options.profile) programRounds.get(w.id)!.push(programCosts(before, programStats(helper.holdings), window.seconds));
-        monitored.get(w.id)!.push(result.value);
-        windows.get(w.id)!.push(window);
-        if (w.id === 'stress' && result.detail) stressDetail.monitored.push(result.detail);
-        options.progress(
-          `round ${round} monitored ${w.id.padEnd(12)} ${result.value.toFixed(2)} ${w.unit}` +
-            `  (helper ${window.helperCpuPercent.toFixed(1)} % CPU, ${Math.round(window.recordsPerSecond)} records/s,` +
-            ` ${window.recordsDropped} dropped, PENDING_IO peak ${window.pendingIoPeak ?? 'n/a'},` +
-            ` helper waited for a CPU ${window.helperRunQueueWaitPercent.toFixed(1)} % of the time,` +
-            ` answered within ${window.maxAnswerMs} ms)`,
-        );
-      }
+      const before = options.profile ? programStats(helper.holdings) : [];
+      const end = await sampler.window(w.id, { quiet: w.quiet });
+      const result = await w.run(account(w));
+      const window = await end();
+      if (options.profile) programRounds.get(w.id)!.push(programCosts(before, programStats(helper.holdings), window.seconds));
+      monitored.get(w.id)!.push(result.value);
+      windows.get(w.id)!.push(window);
+      if (w.id === 'stress' && result.detail) stressDetail.monitored.push(result.detail);
+      options.progress(
+        `round ${round} monitored ${w.id.padEnd(12)} ${result.value.toFixed(2)} ${w.unit}` +
+          `  (helper ${window.helperCpuPercent.toFixed(1)} % CPU, ${Math.round(window.recordsPerSecond)} records/s,` +
+          ` ${window.recordsDropped} dropped, PENDING_IO peak ${window.pendingIoPeak ?? 'n/a'},` +
+          ` helper waited for a CPU ${window.helperRunQueueWaitPercent.toFixed(1)} % of the time,` +
+          ` answered within ${window.maxAnswerMs} ms)`,
+      );
     } finally {
       await sampler.stop();
       timeline.push(...sampler.samples);
@@ -242,13 +246,18 @@ export async function runComparison(options: CompareOptions): Promise<CompareRes
     }
   };
 
+  // A workload's two runs sit next to each other (the helper starts and stops around the monitored one), so a
+  // round's ratio only sees the machine's drift over seconds: this VM's loopback throughput wanders by 30 % over
+  // minutes. The order alternates between rounds and workloads.
   for (let round = 1; round <= options.rounds; round++) {
-    if (round % 2 === 1) {
-      await runBaseline(round);
-      await runMonitored(round);
-    } else {
-      await runMonitored(round);
-      await runBaseline(round);
+    for (const [index, w] of list.entries()) {
+      if ((round + index) % 2 === 1) {
+        await runBaseline(round, w);
+        await runMonitored(round, w);
+      } else {
+        await runMonitored(round, w);
+        await runBaseline(round, w);
+      }
     }
   }
 

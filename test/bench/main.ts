@@ -7,6 +7,7 @@ import path from 'node:path';
 import { createTestAccount, removeTestAccount, type TestAccount } from '../support/accounts.js';
 import { BPF_OBJECT_DIR } from '../support/kernel.js';
 import { runComparison } from './compare.js';
+import { HELPER_CLI } from './helper-process.js';
 import { summariseCpuProfiles } from './cpu-profile.js';
 import { runMicroBenchmark } from './micro.js';
 import { USAGE, UsageError, parseBenchArgs, type BenchOptions } from './options.js';
@@ -34,6 +35,7 @@ function preflight(): string | null {
   if (process.getuid?.() !== 0) return 'must run as root: it loads eBPF programs and runs workloads as test accounts';
   const missing = TOOLS.filter((t) => !onPath(t));
   if (missing.length) return `missing ${missing.join(', ')}: run "bash scripts/bench.sh", which installs them from Debian`;
+  if (!existsSync(HELPER_CLI)) return `the helper is not built (${HELPER_CLI}): run "npm run build:ts"`;
   if (!existsSync(path.join(BPF_OBJECT_DIR, 'disk-io-monitor.bpf.o'))) {
     return `BPF objects are not built in ${BPF_OBJECT_DIR}: run "npm run build:bpf"`;
   }
@@ -177,11 +179,11 @@ async function run(options: BenchOptions): Promise<number> {
       for (const name of createdAccounts) removeTestAccount(name);
     }
     if (cpuProfileDir) report.helperCpuProfile = summariseCpuProfiles(cpuProfileDir);
-    report.notes.push(
-      'The helper runs from source under tsx (as `npm run bench` finds it); its RSS includes the TypeScript loader.',
-    );
     if (options.profile) {
-      report.notes.push('kernel.bpf_stats_enabled=1 during the run adds two clock reads to every program run: monitored numbers are slightly pessimistic.');
+      report.notes.push(
+        '--profile: kernel.bpf_stats_enabled=1 adds two clock reads to every program run and V8\'s CPU profiler costs ' +
+          'the helper about 3 % of a core: the monitored numbers are pessimistic; judge the targets on a run without it.',
+      );
     }
   }
 

@@ -82,6 +82,12 @@ function programRows(costs: KernelProgramCost[], top = 10): string[][] {
 }
 const PROGRAM_HEADER = ['program', 'attached to', 'runs', 'avg ns', 'CPU (of one core)'];
 
+/** Where a workload's overhead goes: all our programs' kernel time, in % of one core (the table shows the top few). */
+function programsTitle(id: string, costs: KernelProgramCost[]): string {
+  const total = costs.reduce((n, p) => n + p.cpuPercent, 0);
+  return `Kernel programs during ${id} (all ${costs.length}: ${pct(total, 2)} of one core)`;
+}
+
 function stallText(stall: EventLoopStall): string {
   const areas = stall.byArea.slice(0, 5).map((a) => `${a.area} ${fixed(a.percent, 0)} %`).join(', ');
   return `${fixed(stall.ms, 0)} ms at ${fixed(stall.atSeconds, 1)} s (${areas})`;
@@ -114,7 +120,7 @@ export function formatTerminal(report: BenchReport): string {
       out.push(`Warning: ${c.otherTracingProgramsDuringBaseline} tracing BPF programs of others were loaded during the baseline.`);
     }
     for (const [id, costs] of Object.entries(c.kernelPrograms)) {
-      if (costs?.length) out.push('', `Kernel programs during ${id}:`, ...table(PROGRAM_HEADER, programRows(costs, 6)));
+      if (costs?.length) out.push('', `${programsTitle(id, costs)}:`, ...table(PROGRAM_HEADER, programRows(costs, 6)));
     }
     out.push('');
   }
@@ -204,7 +210,7 @@ export function formatMarkdown(report: BenchReport): string {
     }
     for (const [id, costs] of Object.entries(c.kernelPrograms)) {
       if (!costs?.length) continue;
-      out.push(`### Kernel programs during ${id}`, '', ...markdownTable(PROGRAM_HEADER, programRows(costs)), '');
+      out.push(`### ${programsTitle(id, costs)}`, '', ...markdownTable(PROGRAM_HEADER, programRows(costs)), '');
     }
   }
   const s = report.soak;

@@ -1,6 +1,9 @@
 // Samples a running helper once a second — its CPU %, RSS, records/s delivered by all monitors, drops and the
 // PENDING_IO size — into a timeline for the chart, and measures windows (one workload) from snapshots taken at the
 // window's start and end.
+// A quiet window asks the helper nothing between its start and end (CPU and RSS come from /proc, PENDING_IO from the
+// map): a question a second costs the helper and this process about 1 % of a core, which would be counted as the
+// monitors' overhead in a slowdown whose target is 1 %.
 import type { MonitorStatus } from '../../src/shared/events.js';
 import type { HelperProcess } from './helper-process.js';
 import { processCpuMs, processRssBytes, processRunQueueWaitMs } from './probes.js';
@@ -13,11 +16,12 @@ export interface Sample {
   rssBytes: number;
   /** Of one core, over the last interval. */
   cpuPercent: number;
+  /** NaN in a quiet window (the helper is not asked). */
   recordsPerSecond: number;
-  /** Cumulative drops of all monitors since the helper started. */
+  /** Cumulative drops of all monitors since the helper started (as last asked). */
   recordsDropped: number;
   pendingIoEntries: number | null;
-  /** How long the helper took to answer monitors.list. */
+  /** How long the helper took to answer monitors.list; NaN in a quiet window. */
   answerMs: number;
 }
 
@@ -65,6 +69,7 @@ export class Sampler {
   private running = false;
   private last: Snapshot | null = null;
   private ticking: Promise<void> = Promise.resolve();
+  private quiet = false;
   phase = '';
 
   constructor(
@@ -99,6 +104,7 @@ export class Sampler {
   }
 
   private async tick(): Promise<void> {
+    if (this.quiet) return this.quietTick();
     let now: Snapshot;
     try {
       now = await this.snapshot();
@@ -123,12 +129,33 @@ export class Sampler {
     });
   }
 
-  /** Measures what happens between now and the returned function's call. */
-  async window(phase: string): Promise<() => Promise<WindowResult>> {
+  /** A sample from /proc and the PENDING_IO map alone. */
+  private quietTick(): void {
+    const previous = this.last;
+    if (!previous) return;
+    const now = { ...previous, atMs: Date.now(), cpuMs: processCpuMs(this.helper.pid) };
+    this.last = now;
+    this.samples.push({
+      tMs: now.atMs - this.runStartMs,
+      phase: this.phase,
+      rssBytes: processRssBytes(this.helper.pid),
+      cpuPercent: (ratePerSecond(previous.cpuMs, now.cpuMs, now.atMs - previous.atMs) / 1000) * 100,
+      recordsPerSecond: Number.NaN,
+      recordsDropped: sum(now.statuses, 'recordsDropped'),
+      pendingIoEntries: this.helper.pendingIo?.size() ?? null,
+      answerMs: Number.NaN,
+    });
+  }
+
+  /** Measures what happens between now and the returned function's call; `quiet`: without asking the helper. */
+  async window(phase: string, { quiet = false } = {}): Promise<() => Promise<WindowResult>> {
     this.phase = phase;
     const begin = await this.snapshot();
+    this.quiet = quiet;
     return async () => {
+      this.quiet = false;
       const end = await this.snapshot();
+      this.last = end;
       const elapsedMs = end.atMs - begin.atMs;
       const inside = this.samples.filter((s) => s.phase === phase && s.tMs >= begin.atMs - this.runStartMs);
       const pending = [...inside.map((s) => s.pendingIoEntries), this.helper.pendingIo?.size() ?? null].filter(
@@ -155,7 +182,7 @@ export class Sampler {
         byMonitor,
         pendingIoPeak: pending.length ? max(pending) : null,
         pendingIoMedian: pending.length ? median(pending) : null,
-        maxAnswerMs: Math.max(begin.answerMs, end.answerMs, ...inside.map((s) => s.answerMs)),
+        maxAnswerMs: Math.max(begin.answerMs, end.answerMs, ...inside.map((s) => s.answerMs).filter(Number.isFinite)),
       };
     };
   }
