@@ -42,6 +42,8 @@ struct {
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 65536);
+	/* Per-CPU LRU lists: an insert takes no lock shared with the other CPUs (one per watched kmalloc). */
+	__uint(map_flags, BPF_F_NO_COMMON_LRU);
 	__type(key, __u64);
 	__type(value, struct alloc_owner);
 } ALLOC_SIZES SEC(".maps");
@@ -133,9 +135,11 @@ int BPF_PROG(handle_pg_free, struct page *page, unsigned int order)
 	return 0;
 }
 
+/* Direct loads, not BPF_CORE_READ: mm is a BTF-typed tracepoint argument, so each read is one instruction instead
+ * of a helper call (rss_stat fires on most page faults). */
 static __always_inline __u64 counter_bytes(struct mm_struct *mm, int member)
 {
-	__s64 pages = BPF_CORE_READ(mm, rss_stat[member].count);
+	__s64 pages = mm->rss_stat[member].count;
 
 	return pages > 0 ? (__u64)pages << PAGE_SHIFT : 0;
 }
@@ -168,15 +172,13 @@ SEC("tp_btf/rss_stat")
 int BPF_PROG(handle_rss_stat, struct mm_struct *mm)
 {
 	struct watched_account *account = watched_current();
-	struct task_struct *task;
 	struct mem_stats *stats;
 	__u64 file, anon, swap, shmem, rss;
 
 	if (!account)
 		return 0;
 	/* Only the current process's own mm (not, say, one being reclaimed from). */
-	task = (struct task_struct *)bpf_get_current_task();
-	if (mm != BPF_CORE_READ(task, mm) || !(stats = current_stats(account)))
+	if (mm != bpf_get_current_task_btf()->mm || !(stats = current_stats(account)))
 		return 0;
 
 	/* The percpu_counter's global count, which lags the exact sum by less than a batch per CPU (see DEPLOYMENT.md). */
@@ -189,7 +191,7 @@ int BPF_PROG(handle_rss_stat, struct mm_struct *mm)
 	stats->rss_bytes = rss;
 	stats->shared_bytes = file + shmem;
 	stats->swap_bytes = swap;
-	stats->vms_bytes = (__u64)BPF_CORE_READ(mm, total_vm) << PAGE_SHIFT;
+	stats->vms_bytes = (__u64)mm->total_vm << PAGE_SHIFT;
 	if (rss > stats->peak_rss_bytes)
 		stats->peak_rss_bytes = rss;
 

@@ -132,7 +132,7 @@ static __always_inline void count_bytes(struct sock *sk, int ret, bool sent)
 
 	if (!account || ret <= 0)
 		return;
-	family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	family = sk->__sk_common.skc_family; /* a BTF-typed argument: a direct load, not a helper call */
 	if (family != AF_INET && family != AF_INET6)
 		return;
 	pid = current_pid();
