@@ -42,8 +42,6 @@ struct {
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 65536);
-	/* Per-CPU LRU lists: an insert takes no lock shared with the other CPUs (one per watched kmalloc). */
-	__uint(map_flags, BPF_F_NO_COMMON_LRU);
 	__type(key, __u64);
 	__type(value, struct alloc_owner);
 } ALLOC_SIZES SEC(".maps");

@@ -55,7 +55,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   try {
     await helper.watch(options.child);
     sampler.start();
-    const deadline = Date.now() + options.minutes * 60_000;
+    const soakStartMs = Date.now();
+    const deadline = soakStartMs + options.minutes * 60_000;
     let lastReport = Date.now();
     while (Date.now() < deadline) {
       const cycleStart = Date.now();
@@ -76,11 +77,15 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       if (rest > 0) await new Promise((r) => setTimeout(r, Math.min(rest, Math.max(0, deadline - Date.now()))));
       if (Date.now() - lastReport >= 60_000) {
         lastReport = Date.now();
-        const s = sampler.samples.at(-1);
+        // The last minute's means: a single sample mostly lands in a cycle's quiet rest.
+        const minute = sampler.samples.filter((x) => x.tMs >= (sampler.samples.at(-1)?.tMs ?? 0) - 60_000);
+        const s = minute.at(-1);
         if (s) {
+          const mean = (pick: (x: Sample) => number) => minute.reduce((n, x) => n + pick(x), 0) / minute.length;
           options.progress(
-            `soak ${Math.round(s.tMs / 60_000)}/${options.minutes} min: RSS ${(s.rssBytes / 1e6).toFixed(1)} MB, ` +
-              `${s.cpuPercent.toFixed(1)} % CPU, ${Math.round(s.recordsPerSecond)} records/s, ${s.recordsDropped} dropped`,
+            `soak ${Math.round((Date.now() - soakStartMs) / 60_000)}/${options.minutes} min: RSS ${(s.rssBytes / 1e6).toFixed(1)} MB, ` +
+              `last minute ${mean((x) => x.cpuPercent).toFixed(1)} % CPU and ${Math.round(mean((x) => x.recordsPerSecond))} records/s ` +
+              `(means), ${s.recordsDropped} dropped in all`,
           );
         }
       }
