@@ -106,13 +106,18 @@ export function formatTerminal(report: BenchReport): string {
   if (c) {
     out.push(`Baseline vs monitored, ${c.rounds} round(s), medians:`, ...table(COMPARISON_HEADER, comparisonRows(c)), '');
     const e = c.eventRate;
+    // Without the stress workload (--workloads) there is no event rate to speak of.
+    if (c.workloads.stress) {
+      out.push(
+        `Event rate (stress-ng as the child): ${rate(e.recordsPerSecondMedian)} records/s median, ${rate(e.recordsPerSecondMax)} max; ` +
+          `drops ${e.dropsTotal}; PENDING_IO peak ${e.pendingIoPeak} entries, median ${fixed(e.pendingIoMedian, 0)}; ` +
+          `slowest answer to monitors.list ${fixed(e.maxAnswerMs, 0)} ms`,
+        `  per monitor: ${Object.entries(e.byMonitor)
+          .map(([name, m]) => `${name} ${rate(m.recordsPerSecondMedian)}/s (${m.dropped} dropped)`)
+          .join(', ')}`,
+      );
+    }
     out.push(
-      `Event rate (stress-ng as the child): ${rate(e.recordsPerSecondMedian)} records/s median, ${rate(e.recordsPerSecondMax)} max; ` +
-        `drops ${e.dropsTotal}; PENDING_IO peak ${e.pendingIoPeak} entries, median ${fixed(e.pendingIoMedian, 0)}; ` +
-        `slowest answer to monitors.list ${fixed(e.maxAnswerMs, 0)} ms`,
-      `  per monitor: ${Object.entries(e.byMonitor)
-        .map(([name, m]) => `${name} ${rate(m.recordsPerSecondMedian)}/s (${m.dropped} dropped)`)
-        .join(', ')}`,
       `Helper process: CPU ${pct(c.helper.cpuPercentMedian, 1)} median, ${pct(c.helper.cpuPercentMax, 1)} max (of one core); ` +
         `RSS ${megabytes(c.helper.rssMedianBytes)} median, ${megabytes(c.helper.rssMaxBytes)} max (${c.helper.samples} samples)`,
     );
@@ -187,18 +192,22 @@ export function formatMarkdown(report: BenchReport): string {
       '',
       ...markdownTable(COMPARISON_HEADER, comparisonRows(c)),
       '',
-      '## Event rate (stress-ng as the watched child)',
-      '',
-      `- records delivered: ${rate(c.eventRate.recordsPerSecondMedian)}/s median, ${rate(c.eventRate.recordsPerSecondMax)}/s max`,
-      `- drops: ${c.eventRate.dropsTotal}`,
-      `- PENDING_IO: peak ${c.eventRate.pendingIoPeak} entries, median ${fixed(c.eventRate.pendingIoMedian, 0)}`,
-      `- slowest answer of the helper to monitors.list: ${fixed(c.eventRate.maxAnswerMs, 0)} ms`,
-      '',
-      ...markdownTable(
-        ['monitor', 'records/s (median)', 'dropped'],
-        Object.entries(c.eventRate.byMonitor).map(([n, m]) => [n, rate(m.recordsPerSecondMedian), String(m.dropped)]),
-      ),
-      '',
+      ...(c.workloads.stress
+        ? [
+            '## Event rate (stress-ng as the watched child)',
+            '',
+            `- records delivered: ${rate(c.eventRate.recordsPerSecondMedian)}/s median, ${rate(c.eventRate.recordsPerSecondMax)}/s max`,
+            `- drops: ${c.eventRate.dropsTotal}`,
+            `- PENDING_IO: peak ${c.eventRate.pendingIoPeak} entries, median ${fixed(c.eventRate.pendingIoMedian, 0)}`,
+            `- slowest answer of the helper to monitors.list: ${fixed(c.eventRate.maxAnswerMs, 0)} ms`,
+            '',
+            ...markdownTable(
+              ['monitor', 'records/s (median)', 'dropped'],
+              Object.entries(c.eventRate.byMonitor).map(([n, m]) => [n, rate(m.recordsPerSecondMedian), String(m.dropped)]),
+            ),
+            '',
+          ]
+        : []),
       '## Helper process',
       '',
       `CPU ${pct(c.helper.cpuPercentMedian, 1)} median, ${pct(c.helper.cpuPercentMax, 1)} max; RSS ${megabytes(c.helper.rssMedianBytes)} ` +
