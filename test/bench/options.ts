@@ -5,9 +5,9 @@ import { WORKLOAD_IDS, type Durations, type WorkloadId } from './compare.js';
 
 export const USAGE = `Usage: npm run bench -- [options]        (as root; scripts/bench.sh installs the tools)
 
-Runs workloads with no DOTS programs loaded (baseline) and with the real helper watching a child account
-(monitored), interleaved over N rounds, and reports medians, ratios and the seed's targets. Writes report.json,
-report.md and a chart under bench-results/<timestamp>/.
+Runs each workload twice back to back, with no DOTS programs loaded (baseline) and with the real helper, compiled,
+watching a child account (monitored), in alternating order over N rounds, and reports medians, ratios and the
+seed's targets. Writes report.json, report.md and a chart under bench-results/<timestamp>/.
 
 Options:
   --rounds N         rounds of baseline + monitored (default 5; 1 with --quick)
@@ -16,7 +16,7 @@ Options:
   --micro            instead: only the userspace pipeline micro-benchmark (no root needed)
   --micro-records N  records for the micro-benchmark (default 300000; 20000 with --quick)
   --profile          also collect per-program kernel time (kernel.bpf_stats_enabled=1 during the run) and a
-                     V8 CPU profile of the helper
+                     V8 CPU profile of the helper; both cost CPU, so judge the targets on a run without it
   --png              also render the chart as PNG (Debian's chromium)
   --out DIR          where the report goes (default bench-results/<timestamp>)
   --accounts PREFIX  names of the test accounts: PREFIX-kid (watched), PREFIX-other (default dots-bench)

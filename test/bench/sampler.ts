@@ -104,46 +104,34 @@ export class Sampler {
   }
 
   private async tick(): Promise<void> {
-    if (this.quiet) return this.quietTick();
     let now: Snapshot;
-    try {
-      now = await this.snapshot();
-    } catch (error) {
-      // A helper too busy to answer within the call's limit is a finding, not a reason to stop measuring.
-      this.missed.push(`${new Date().toISOString()}: ${(error as Error).message}`);
-      return;
+    if (this.quiet) {
+      // From /proc alone: the counters stay those last asked for.
+      if (!this.last) return;
+      now = { ...this.last, atMs: Date.now(), cpuMs: processCpuMs(this.helper.pid), answerMs: Number.NaN };
+    } else {
+      try {
+        now = await this.snapshot();
+      } catch (error) {
+        // A helper too busy to answer within the call's limit is a finding, not a reason to stop measuring.
+        this.missed.push(`${new Date().toISOString()}: ${(error as Error).message}`);
+        return;
+      }
     }
     const previous = this.last;
     this.last = now;
     if (!previous) return;
     const elapsedMs = now.atMs - previous.atMs;
+    const submitted = (snapshot: Snapshot) => sum(snapshot.statuses, 'recordsSubmitted');
     this.samples.push({
       tMs: now.atMs - this.runStartMs,
       phase: this.phase,
       rssBytes: processRssBytes(this.helper.pid),
       cpuPercent: (ratePerSecond(previous.cpuMs, now.cpuMs, elapsedMs) / 1000) * 100,
-      recordsPerSecond: ratePerSecond(sum(previous.statuses, 'recordsSubmitted'), sum(now.statuses, 'recordsSubmitted'), elapsedMs),
+      recordsPerSecond: this.quiet ? Number.NaN : ratePerSecond(submitted(previous), submitted(now), elapsedMs),
       recordsDropped: sum(now.statuses, 'recordsDropped'),
       pendingIoEntries: this.helper.pendingIo?.size() ?? null,
       answerMs: now.answerMs,
-    });
-  }
-
-  /** A sample from /proc and the PENDING_IO map alone. */
-  private quietTick(): void {
-    const previous = this.last;
-    if (!previous) return;
-    const now = { ...previous, atMs: Date.now(), cpuMs: processCpuMs(this.helper.pid) };
-    this.last = now;
-    this.samples.push({
-      tMs: now.atMs - this.runStartMs,
-      phase: this.phase,
-      rssBytes: processRssBytes(this.helper.pid),
-      cpuPercent: (ratePerSecond(previous.cpuMs, now.cpuMs, now.atMs - previous.atMs) / 1000) * 100,
-      recordsPerSecond: Number.NaN,
-      recordsDropped: sum(now.statuses, 'recordsDropped'),
-      pendingIoEntries: this.helper.pendingIo?.size() ?? null,
-      answerMs: Number.NaN,
     });
   }
 
