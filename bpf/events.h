@@ -41,6 +41,7 @@ enum dots_monitor_stat {
 /* watched_account.flags */
 #define ACCOUNT_WATCHED (1u << 0)
 #define ACCOUNT_EXEC_DENIED (1u << 1) /* outside allowed hours: every new program is killed at exec */
+#define ACCOUNT_COUNT_ALLOCATIONS (1u << 2) /* has a kernel-allocation limit: kmalloc and page counters kept */
 
 /* Value of WATCHED_UIDS[uid]; all-zero means "not watched". Filled by the helper, shared by all monitors. */
 struct watched_account {

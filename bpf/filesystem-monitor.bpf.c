@@ -21,13 +21,6 @@ enum io_direction {
 	IO_WRITE = 2,
 };
 
-/* What sys_enter_open* saw, for sys_exit_open* (which only has the result). */
-struct open_args {
-	__u64 filename; /* user pointer */
-	__u32 flags;
-	__u32 _pad;
-};
-
 /* 4 MiB: opens and closes are the busiest records (stress-ng's open stressor filled 1 MiB while the helper waited
  * for a CPU); the helper drains it in batches. */
 struct {
@@ -50,13 +43,6 @@ struct {
 	__type(key, __u32);
 	__type(value, struct fs_io_stats);
 } FS_IO_STATS SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 8192);
-	__type(key, __u32); /* tid */
-	__type(value, struct open_args);
-} OPEN_ARGS SEC(".maps");
 
 /* A process that opens (or closes) the same file over and over, as build tools and stress tests do, gets one record
  * per file per REPEAT_NS instead of one per call; every open is still counted in FS_IO_STATS.opens. This keeps a
@@ -103,14 +89,6 @@ static __always_inline __u64 name_hash(const char *name)
 	return hash;
 }
 
-/* tid -> enum io_direction, for a read/write family call on a regular file, between enter and exit. */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 8192);
-	__type(key, __u32);
-	__type(value, __u32);
-} IO_ARGS SEC(".maps");
-
 static __always_inline struct fs_io_stats *current_stats(const struct watched_account *account)
 {
 	__u32 pid = current_pid();
@@ -120,18 +98,16 @@ static __always_inline struct fs_io_stats *current_stats(const struct watched_ac
 	return stats ? stats : create_aggregate(&FS_IO_STATS, pid, &init, account);
 }
 
-/* The current process's open file at fd, or NULL. */
+/* The current process's open file at fd, or NULL. Direct loads through the BTF-typed task (one instruction each)
+ * and one helper call for the array slot, whose index the verifier cannot bound. */
 static __always_inline struct file *fd_file(__u64 fd)
 {
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
-	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
-	struct file **fds;
+	struct fdtable *fdt = bpf_get_current_task_btf()->files->fdt;
 	struct file *file = NULL;
 
-	if (fd >= BPF_CORE_READ(fdt, max_fds))
+	if (fd >= fdt->max_fds)
 		return NULL;
-	fds = BPF_CORE_READ(fdt, fd);
-	bpf_core_read(&file, sizeof(file), &fds[fd]);
+	bpf_probe_read_kernel(&file, sizeof(file), &fdt->fd[fd]);
 	return file;
 }
 
@@ -140,134 +116,102 @@ static __always_inline bool is_regular(struct file *file)
 	return file && (BPF_CORE_READ(file, f_inode, i_mode) & S_IFMT) == S_IFREG;
 }
 
-static __always_inline int open_enter(const char *filename, __u32 flags)
+/* Everything is done at sys_exit, one program run per call: the name's pages are faulted in, the result is known,
+ * and the arguments are still in the caller's saved registers (the classic tracepoint's record has only the
+ * result). */
+static __always_inline struct pt_regs *syscall_regs(void)
 {
-	struct open_args args = { .filename = (__u64)filename, .flags = flags };
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-
-	if (!watched_current())
-		return 0;
-	bpf_map_update_elem(&OPEN_ARGS, &tid, &args, BPF_ANY);
-	return 0;
+	return (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
 }
 
-static __always_inline int open_exit(long ret)
+static __always_inline int count_open(const char *filename, __u32 flags, long ret,
+				      const struct watched_account *account)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct watched_account *account = watched_current();
 	struct fs_open_record *rec;
-	struct open_args *args;
 	struct fs_io_stats *stats;
 	__u32 zero = 0;
 
-	if (!account)
-		return 0;
-	args = bpf_map_lookup_elem(&OPEN_ARGS, &tid);
-	if (!args)
-		return 0;
 	rec = bpf_map_lookup_elem(&FILENAME_BUF, &zero);
 	if (rec) {
-		struct recent_key key = { .pid = current_pid(), .kind = RECORD_FS_OPEN, .flags = args->flags };
+		struct recent_key key = { .pid = current_pid(), .kind = RECORD_FS_OPEN, .flags = flags };
 
 		rec->filename[0] = 0;
-		bpf_probe_read_user_str(rec->filename, sizeof(rec->filename), (void *)args->filename);
+		bpf_probe_read_user_str(rec->filename, sizeof(rec->filename), filename);
 		key.subject = name_hash(rec->filename);
 		key.outcome = ret < 0 ? ret : 0;
 		if (!repeated(&key)) {
 			fill_header(&rec->hdr, RECORD_FS_OPEN, account);
 			rec->result = ret;
-			rec->flags = args->flags;
+			rec->flags = flags;
 			output_record(&FS_EVENTS, rec, sizeof(*rec));
 		}
 	}
-	bpf_map_delete_elem(&OPEN_ARGS, &tid);
-
 	if (ret >= 0 && (stats = current_stats(account)))
 		__sync_fetch_and_add(&stats->opens, 1);
 	return 0;
 }
 
-SEC("tp/syscalls/sys_enter_openat")
-int enter_openat(struct trace_event_raw_sys_enter *ctx)
-{
-	return open_enter((const char *)ctx->args[1], ctx->args[2]);
-}
-
-SEC("tp/syscalls/sys_enter_openat2")
-int enter_openat2(struct trace_event_raw_sys_enter *ctx)
-{
-	__u64 flags = 0;
-
-	bpf_probe_read_user(&flags, sizeof(flags), (void *)ctx->args[2]); /* struct open_how starts with flags */
-	return open_enter((const char *)ctx->args[1], flags);
-}
-
-SEC("tp/syscalls/sys_enter_open")
-int enter_open(struct trace_event_raw_sys_enter *ctx)
-{
-	return open_enter((const char *)ctx->args[0], ctx->args[1]);
-}
-
-SEC("tp/syscalls/sys_enter_creat")
-int enter_creat(struct trace_event_raw_sys_enter *ctx)
-{
-	return open_enter((const char *)ctx->args[0], O_CREAT | O_WRONLY | O_TRUNC);
-}
-
 SEC("tp/syscalls/sys_exit_openat")
 int exit_openat(struct trace_event_raw_sys_exit *ctx)
 {
-	return open_exit(ctx->ret);
+	struct watched_account *account = watched_current();
+	struct pt_regs *regs;
+
+	if (!account)
+		return 0;
+	regs = syscall_regs();
+	return count_open((const char *)PT_REGS_PARM2_SYSCALL(regs), PT_REGS_PARM3_SYSCALL(regs), ctx->ret, account);
 }
 
 SEC("tp/syscalls/sys_exit_openat2")
 int exit_openat2(struct trace_event_raw_sys_exit *ctx)
 {
-	return open_exit(ctx->ret);
+	struct watched_account *account = watched_current();
+	struct pt_regs *regs;
+	__u64 flags = 0;
+
+	if (!account)
+		return 0;
+	regs = syscall_regs();
+	/* struct open_how starts with the flags */
+	bpf_probe_read_user(&flags, sizeof(flags), (void *)PT_REGS_PARM3_SYSCALL(regs));
+	return count_open((const char *)PT_REGS_PARM2_SYSCALL(regs), flags, ctx->ret, account);
 }
 
 SEC("tp/syscalls/sys_exit_open")
 int exit_open(struct trace_event_raw_sys_exit *ctx)
 {
-	return open_exit(ctx->ret);
+	struct watched_account *account = watched_current();
+	struct pt_regs *regs;
+
+	if (!account)
+		return 0;
+	regs = syscall_regs();
+	return count_open((const char *)PT_REGS_PARM1_SYSCALL(regs), PT_REGS_PARM2_SYSCALL(regs), ctx->ret, account);
 }
 
 SEC("tp/syscalls/sys_exit_creat")
 int exit_creat(struct trace_event_raw_sys_exit *ctx)
 {
-	return open_exit(ctx->ret);
-}
-
-/* The fd is only known at enter, so enter remembers "this call is on a regular file" and exit counts it. */
-static __always_inline int io_enter(__u64 fd, __u32 direction)
-{
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-
-	if (!watched_current())
-		return 0;
-	if (is_regular(fd_file(fd)))
-		bpf_map_update_elem(&IO_ARGS, &tid, &direction, BPF_ANY);
-	return 0;
-}
-
-static __always_inline int io_exit(long ret, __u32 direction)
-{
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct watched_account *account = watched_current();
-	struct fs_io_stats *stats;
-	__u32 *saved;
-	bool matches;
 
 	if (!account)
 		return 0;
-	saved = bpf_map_lookup_elem(&IO_ARGS, &tid);
-	if (!saved)
-		return 0;
-	matches = *saved == direction;
-	bpf_map_delete_elem(&IO_ARGS, &tid);
-	if (!matches || ret < 0 || !(stats = current_stats(account)))
-		return 0;
+	return count_open((const char *)PT_REGS_PARM1_SYSCALL(syscall_regs()), O_CREAT | O_WRONLY | O_TRUNC, ctx->ret,
+			  account);
+}
 
+/* Read/write family calls on regular files; sockets, pipes and terminals return once the file's mode is read. The
+ * fd is looked up at exit: a call's own fd stays open for its duration unless another thread closes it meanwhile. */
+static __always_inline int count_io(long ret, __u32 direction)
+{
+	struct watched_account *account = watched_current();
+	struct fs_io_stats *stats;
+
+	if (!account || ret < 0 || !is_regular(fd_file(PT_REGS_PARM1_SYSCALL(syscall_regs()))))
+		return 0;
+	if (!(stats = current_stats(account)))
+		return 0;
 	if (direction == IO_READ) {
 		__sync_fetch_and_add(&stats->read_bytes, ret);
 		__sync_fetch_and_add(&stats->reads, 1);
@@ -278,78 +222,45 @@ static __always_inline int io_exit(long ret, __u32 direction)
 	return 0;
 }
 
-SEC("tp/syscalls/sys_enter_read")
-int enter_read(struct trace_event_raw_sys_enter *ctx)
-{
-	return io_enter(ctx->args[0], IO_READ);
-}
-
-SEC("tp/syscalls/sys_enter_pread64")
-int enter_pread64(struct trace_event_raw_sys_enter *ctx)
-{
-	return io_enter(ctx->args[0], IO_READ);
-}
-
-SEC("tp/syscalls/sys_enter_readv")
-int enter_readv(struct trace_event_raw_sys_enter *ctx)
-{
-	return io_enter(ctx->args[0], IO_READ);
-}
-
-SEC("tp/syscalls/sys_enter_write")
-int enter_write(struct trace_event_raw_sys_enter *ctx)
-{
-	return io_enter(ctx->args[0], IO_WRITE);
-}
-
-SEC("tp/syscalls/sys_enter_pwrite64")
-int enter_pwrite64(struct trace_event_raw_sys_enter *ctx)
-{
-	return io_enter(ctx->args[0], IO_WRITE);
-}
-
-SEC("tp/syscalls/sys_enter_writev")
-int enter_writev(struct trace_event_raw_sys_enter *ctx)
-{
-	return io_enter(ctx->args[0], IO_WRITE);
-}
-
 SEC("tp/syscalls/sys_exit_read")
 int exit_read(struct trace_event_raw_sys_exit *ctx)
 {
-	return io_exit(ctx->ret, IO_READ);
+	return count_io(ctx->ret, IO_READ);
 }
 
 SEC("tp/syscalls/sys_exit_pread64")
 int exit_pread64(struct trace_event_raw_sys_exit *ctx)
 {
-	return io_exit(ctx->ret, IO_READ);
+	return count_io(ctx->ret, IO_READ);
 }
 
 SEC("tp/syscalls/sys_exit_readv")
 int exit_readv(struct trace_event_raw_sys_exit *ctx)
 {
-	return io_exit(ctx->ret, IO_READ);
+	return count_io(ctx->ret, IO_READ);
 }
 
 SEC("tp/syscalls/sys_exit_write")
 int exit_write(struct trace_event_raw_sys_exit *ctx)
 {
-	return io_exit(ctx->ret, IO_WRITE);
+	return count_io(ctx->ret, IO_WRITE);
 }
 
 SEC("tp/syscalls/sys_exit_pwrite64")
 int exit_pwrite64(struct trace_event_raw_sys_exit *ctx)
 {
-	return io_exit(ctx->ret, IO_WRITE);
+	return count_io(ctx->ret, IO_WRITE);
 }
 
 SEC("tp/syscalls/sys_exit_writev")
 int exit_writev(struct trace_event_raw_sys_exit *ctx)
 {
-	return io_exit(ctx->ret, IO_WRITE);
+	return count_io(ctx->ret, IO_WRITE);
 }
 
+/* close and unlink are seen at entry: the fd and the name are gone at exit. */
+/* close and unlink stay on their own tracepoints: the fd and the name are gone at exit, and these are rare
+ * enough that the kernel's per-syscall filter is cheaper than running a program at every syscall's entry. */
 SEC("tp/syscalls/sys_enter_close")
 int enter_close(struct trace_event_raw_sys_enter *ctx)
 {

@@ -66,13 +66,22 @@ static __always_inline struct mem_stats *current_stats(const struct watched_acco
 /* These five fire for every process on the machine, at up to millions a second, and nearly all of them return at
  * the watched check. They are BTF tracepoints (tp_btf), called straight from the tracepoint with its raw arguments:
  * a classic tp/ program pays for the perf-trace record (for rss_stat, a locked sum over every CPU's counter) before
- * it even runs. */
+ * it even runs. The four allocation programs are attached only while some account has a kernel-allocation limit
+ * (MonitorDefinition.onDemand): even returning at once, each run costs about 100 ns on a virtual machine, and a
+ * download frees a buffer for every packet. */
 
-/* kmalloc's raw arguments go on with gfp_flags and, on newer kernels, node: only these four are the same on all. */
+/* The current account, when its allocations are counted. */
+static __always_inline struct watched_account *counting_account(void)
+{
+	struct watched_account *account = watched_current();
+
+	return account && (account->flags & ACCOUNT_COUNT_ALLOCATIONS) ? account : NULL;
+}
+
 SEC("tp_btf/kmalloc")
 int BPF_PROG(handle_kmalloc, unsigned long call_site, const void *ptr, size_t bytes_req, size_t bytes_alloc)
 {
-	struct watched_account *account = watched_current();
+	struct watched_account *account = counting_account();
 	struct alloc_owner owner = {};
 	struct mem_stats *stats;
 	__u64 key = (__u64)ptr;
@@ -94,7 +103,7 @@ int BPF_PROG(handle_kfree, unsigned long call_site, const void *ptr)
 	struct alloc_owner *owner;
 	struct mem_stats *stats;
 
-	if (!watched_current())
+	if (!counting_account())
 		return 0;
 	owner = bpf_map_lookup_elem(&ALLOC_SIZES, &key);
 	if (!owner)
@@ -111,7 +120,7 @@ int BPF_PROG(handle_kfree, unsigned long call_site, const void *ptr)
 SEC("tp_btf/mm_page_alloc")
 int BPF_PROG(handle_pg_alloc, struct page *page, unsigned int order)
 {
-	struct watched_account *account = watched_current();
+	struct watched_account *account = counting_account();
 	struct mem_stats *stats;
 
 	/* page is NULL when the allocation failed. */
@@ -124,7 +133,7 @@ int BPF_PROG(handle_pg_alloc, struct page *page, unsigned int order)
 SEC("tp_btf/mm_page_free")
 int BPF_PROG(handle_pg_free, struct page *page, unsigned int order)
 {
-	struct watched_account *account = watched_current();
+	struct watched_account *account = counting_account();
 	struct mem_stats *stats;
 
 	if (!account || !(stats = current_stats(account)))

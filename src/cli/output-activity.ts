@@ -1,6 +1,6 @@
 // Human output of what the helper measured and reported: alerts, usage, events, live metrics, monitors, status.
 // Pure, like output.ts.
-import type { MonitorStatus } from '../shared/events.js';
+import { formatProbes, type MonitorStatus } from '../shared/events.js';
 import type {
   DiskIoEventRow,
   EventRow,
@@ -155,7 +155,7 @@ export function formatMonitors(monitors: readonly MonitorStatus[]): string {
     monitors.map((m) => [
       m.name,
       m.state,
-      `${m.probesAttached}/${m.probesTotal}`,
+      formatProbes(m, '/'),
       String(Math.round(m.eventsPerSecond)),
       String(m.recordsDropped),
       m.reasons.length ? m.reasons.join('; ') : NONE,

@@ -1,5 +1,5 @@
 // `dots-family-helper --check`: load every monitor, attach every probe, report, detach. For sysadmins and CI.
-import type { MonitorStatus } from '../shared/events.js';
+import { formatProbes, type MonitorStatus } from '../shared/events.js';
 import { silentLogger, type Logger } from './log.js';
 import { MonitorSet } from './bpf/monitor-set.js';
 
@@ -11,7 +11,10 @@ export interface CheckResult {
 export function runMonitorCheck(log: Logger = silentLogger, objectDir?: string): CheckResult {
   const set = new MonitorSet({ log, objectDir, onEvent: () => {}, onSample: () => {} });
   try {
-    const monitors = set.loadAll();
+    set.loadAll();
+    // The on-demand probes too: a limit set later must find them working.
+    for (const monitor of set.monitors) monitor.setOnDemandWanted(true);
+    const monitors = set.statuses();
     return { ok: monitors.every((m) => m.state === 'ok'), monitors };
   } finally {
     set.close();
@@ -21,7 +24,7 @@ export function runMonitorCheck(log: Logger = silentLogger, objectDir?: string):
 export function formatCheck(result: CheckResult): string {
   const width = Math.max(...result.monitors.map((m) => m.name.length));
   const lines = result.monitors.map((m) => {
-    const probes = `${m.probesAttached}/${m.probesTotal} probes`;
+    const probes = `${formatProbes(m, '/')} probes`;
     const line = `${m.name.padEnd(width)}  ${m.state.padEnd(8)}  ${probes}`;
     return m.reasons.length ? `${line}\n${m.reasons.map((r) => `${' '.repeat(width + 2)}- ${r}`).join('\n')}` : line;
   });

@@ -166,8 +166,17 @@ export interface MonitorStatus {
   reasons: string[];
   probesAttached: number;
   probesTotal: number;
+  /** Probes left detached because nothing needs them now (not a fault), and what they are for; 0 and null if none. */
+  probesIdle: number;
+  idleNote: string | null;
   recordsSubmitted: number;
   recordsDropped: number;
   aggregateMapFull: number;
   eventsPerSecond: number;
+}
+
+/** "5 / 9 (4 idle)": how the UI, the CLI and --check show a monitor's probes. */
+export function formatProbes(status: MonitorStatus, separator = ' / '): string {
+  const idle = status.probesIdle ? ` (${status.probesIdle} idle)` : '';
+  return `${status.probesAttached}${separator}${status.probesTotal}${idle}`;
 }

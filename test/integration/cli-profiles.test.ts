@@ -1,6 +1,7 @@
 // dots-family-ctl as a real subprocess against the real helper (root, BPF, SQLite, socket): profiles, limits with
 // units, JSON output, and the exit codes a script can rely on.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { MonitorStatus } from '../../src/shared/events.js';
 import type { Alert, Limits, Profile } from '../../src/shared/model.js';
 import type { HelperStatus, SelfStatus } from '../../src/shared/protocol.js';
 import { createTestAccount, removeTestAccount, runAs, type TestAccount } from '../support/accounts.js';
@@ -71,6 +72,22 @@ describe.skipIf(!kernelTestsEnabled())('dots-family-ctl against the helper', () 
     expect(show.stdout).toContain('Disk bandwidth:      40 Mbps');
     expect(show.stdout).toContain('Upload:              —');
     expect(show.stdout).toContain('Download:            10 Mbps');
+  });
+
+  it('attaches the kernel-allocation probes while a profile has an allocation limit, and detaches them after', async () => {
+    const memoryProbes = async () => {
+      const monitors = json<MonitorStatus[]>(await ctl('monitor', 'list', '--json'));
+      return monitors.find((m) => m.name === 'memory-monitor')!;
+    };
+    expect(await memoryProbes()).toMatchObject({ state: 'ok', probesIdle: 0 });
+    expect((await ctl('profile', 'set-allocation-limit', 'kid', 'none')).code).toBe(0);
+    const idle = await memoryProbes();
+    expect(idle).toMatchObject({ state: 'ok', probesIdle: 4, probesAttached: idle.probesTotal - 4 });
+    expect((await ctl('monitor', 'list')).stdout).toMatch(/memory-monitor\s+ok\s+\d+\/\d+ \(4 idle\)/);
+    expect(helper.helper.monitors.watchedAccount(kid.uid)).toMatchObject({ countAllocations: false });
+    expect((await ctl('profile', 'set-allocation-limit', 'kid', '1.5GiB')).code).toBe(0);
+    expect(await memoryProbes()).toMatchObject({ state: 'ok', probesIdle: 0 });
+    expect(helper.helper.monitors.watchedAccount(kid.uid)).toMatchObject({ countAllocations: true });
   });
 
   it('exits 2 on 500XB, naming the unit, and sends nothing', async () => {

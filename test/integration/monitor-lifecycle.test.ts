@@ -38,11 +38,12 @@ describe.skipIf(!kernelTestsEnabled())('monitor lifecycle', () => {
   const scratch = mkdtempSync(path.join(tmpdir(), 'dots-lifecycle-'));
   afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-  it('--check attaches all five monitors and leaves nothing loaded', () => {
+  it('--check attaches all five monitors, their on-demand probes too, and leaves nothing loaded', () => {
     const before = loadedProgramNames().length;
     const result = runMonitorCheck(silentLogger, BPF_OBJECT_DIR);
     expect(result.ok).toBe(true);
     expect(result.monitors.map((m) => m.state)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok']);
+    for (const m of result.monitors) expect([m.name, m.probesAttached, m.probesIdle]).toEqual([m.name, m.probesTotal, 0]);
     expect(loadedProgramNames().length).toBe(before);
   });
 

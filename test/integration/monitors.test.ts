@@ -49,7 +49,7 @@ describe.skipIf(!kernelTestsEnabled())('kernel monitors', () => {
       ['memory-monitor', 'ok'],
       ['disk-io-monitor', 'ok'],
     ]);
-    for (const s of harness.statuses) expect(s.probesAttached).toBe(s.probesTotal);
+    for (const s of harness.statuses) expect(s.probesAttached + s.probesIdle).toBe(s.probesTotal);
   });
 
   describe('process-monitor', () => {
@@ -235,7 +235,24 @@ describe.skipIf(!kernelTestsEnabled())('kernel monitors', () => {
   });
 
   describe('memory-monitor', () => {
-    it('sees rss rise when a process allocates and touches 128 MB', async () => {
+    const memoryStatus = () => harness.set.monitor('memory-monitor').status();
+    const watchedChild = (countAllocations: boolean) => ({
+      profileId: TEST_PROFILE_ID,
+      maxProcessMemoryBytes: 0,
+      execDenied: false,
+      countAllocations,
+    });
+
+    it('leaves the allocation probes detached while no account has a kernel-allocation limit', () => {
+      expect(memoryStatus()).toMatchObject({ state: 'ok', probesIdle: 4 });
+      expect(memoryStatus().probesAttached).toBe(memoryStatus().probesTotal - 4);
+      expect(memoryStatus().idleNote).toMatch(/kernel-allocation limit/);
+    });
+
+    it('sees rss rise and counts kernel allocations when a process allocates and touches 128 MB', async () => {
+      harness.set.watch(child.uid, watchedChild(true));
+      expect(memoryStatus()).toMatchObject({ state: 'ok', probesIdle: 0, idleNote: null });
+      expect(memoryStatus().probesAttached).toBe(memoryStatus().probesTotal);
       harness.clear();
       const megabytes = 128;
       const run = await runAs(child, process.execPath, [
@@ -254,6 +271,24 @@ describe.skipIf(!kernelTestsEnabled())('kernel monitors', () => {
       const pages = samples().reduce((n, s) => n + s.pageAllocBytes, 0);
       expect(kmalloc).toBeGreaterThan(0);
       expect(pages).toBeGreaterThan(0);
+    });
+
+    it("counts no allocations for an account without the limit while another account's limit attaches the probes", async () => {
+      const other = 65534; // nobody: only its flag matters here
+      harness.set.watch(other, { ...watchedChild(false), countAllocations: true });
+      harness.set.watch(child.uid, watchedChild(false));
+      try {
+        expect(memoryStatus().probesIdle).toBe(0);
+        harness.clear();
+        const run = await runAs(child, process.execPath, ['-e', 'Buffer.alloc(64 * 1024 * 1024, 1); setTimeout(() => {}, 1200)']);
+        expect(run.code).toBe(0);
+        const samples = () => harness.samples.filter((s): s is MemorySample => s.type === 'memory' && s.comm === 'node');
+        await waitFor(() => (harness.collect(), samples().some((s) => s.final)), { what: 'final memory sample of node' });
+        expect(samples().reduce((n, s) => n + s.kmallocBytes + s.pageAllocBytes, 0)).toBe(0);
+      } finally {
+        harness.set.unwatch(other);
+      }
+      expect(memoryStatus()).toMatchObject({ state: 'ok', probesIdle: 4 });
     });
   });
 

@@ -63,7 +63,7 @@ describe.skipIf(!kernelTestsEnabled())('blocked applications', () => {
     blockedTouch = path.join(workDir, 'game');
     variantOf(SYSTEM_TOUCH, blockedTouch, 'current time.', 'Current time.');
     harness = startMonitors(child);
-    harness.set.watch(sibling.uid, { profileId: SIBLING_PROFILE_ID, maxProcessMemoryBytes: 0, execDenied: false });
+    harness.set.watch(sibling.uid, { profileId: SIBLING_PROFILE_ID, maxProcessMemoryBytes: 0, execDenied: false, countAllocations: false });
     blocked = BlockedApps.forMonitor(harness.set.monitor('process-monitor'), {
       log: createLogger({ level: 'warn', scope: 'test' }),
     });

@@ -18,7 +18,10 @@ export interface MonitorHarness {
 
 export const TEST_PROFILE_ID = 7;
 
-export function startMonitors(account: TestAccount, options: { maxProcessMemoryBytes?: number } = {}): MonitorHarness {
+export function startMonitors(
+  account: TestAccount,
+  options: { maxProcessMemoryBytes?: number; countAllocations?: boolean } = {},
+): MonitorHarness {
   const events: KernelEvent[] = [];
   const samples: AggregateSample[] = [];
   const set = new MonitorSet({
@@ -32,6 +35,7 @@ export function startMonitors(account: TestAccount, options: { maxProcessMemoryB
     profileId: TEST_PROFILE_ID,
     maxProcessMemoryBytes: options.maxProcessMemoryBytes ?? 0,
     execDenied: false,
+    countAllocations: options.countAllocations ?? false,
   });
   return {
     set,

@@ -27,7 +27,7 @@ export const MonitorStat = {
   SLOTS: 8,
 } as const;
 
-export const AccountFlag = { WATCHED: 1, EXEC_DENIED: 2 } as const;
+export const AccountFlag = { WATCHED: 1, EXEC_DENIED: 2, COUNT_ALLOCATIONS: 4 } as const;
 export const ExecFlag = { ARGS_TRUNCATED: 1, KILLED_BLOCKED: 2, KILLED_DENIED: 4, HELD: 8 } as const;
 
 export const watchedAccount = defineStruct('watched_account', [

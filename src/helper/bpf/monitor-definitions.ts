@@ -9,6 +9,11 @@ export interface MonitorDefinition {
   aggregate: AggregateKind | null;
   /** Maps (besides the ring buffer) that `bpftool map list` should show, for docs and the check command. */
   maps: string[];
+  /**
+   * Programs loaded with the rest but attached only while some watched account needs them (MonitorSet decides):
+   * they run on every allocation on the machine, a cost nobody should pay for counters no limit reads.
+   */
+  onDemand?: { programs: string[]; idleNote: string };
 }
 
 export const MONITOR_DEFINITIONS: readonly MonitorDefinition[] = [
@@ -39,6 +44,10 @@ export const MONITOR_DEFINITIONS: readonly MonitorDefinition[] = [
     ringBuffer: 'MEMORY_EVENTS',
     aggregate: MEMORY,
     maps: ['MEM_STATS', 'ALLOC_SIZES'],
+    onDemand: {
+      programs: ['handle_kmalloc', 'handle_kfree', 'handle_pg_alloc', 'handle_pg_free'],
+      idleNote: 'kernel-allocation counters (kmalloc, kfree, page alloc/free) attach while a profile has a kernel-allocation limit',
+    },
   },
   {
     name: 'disk-io-monitor',

@@ -31,6 +31,8 @@ export interface WatchedAccount {
   maxProcessMemoryBytes: number;
   /** outside allowed hours: every new program is killed at exec */
   execDenied: boolean;
+  /** a kernel-allocation limit applies: kmalloc and page counters are kept (their probes attach while any account has one) */
+  countAllocations: boolean;
 }
 
 export interface MonitorSetOptions {
@@ -83,6 +85,8 @@ export class MonitorSet {
   private pinLockFd: number | null = null;
   /** uids found watched in a pinned WATCHED_UIDS and not watched again since. */
   private adoptedWatches = new Set<number>();
+  /** Watched uids with COUNT_ALLOCATIONS (adopted ones included). */
+  private readonly countingUids = new Set<number>();
   /** Taken-over DERIVED_PRESENCE_MAPS whose entries are marked stale until the enforcer writes them again. */
   private markedMaps: BpfMap[] = [];
   pendingEvicted = 0;
@@ -105,6 +109,7 @@ export class MonitorSet {
     };
     const dir = options.objectDir ?? defaultObjectDir();
     this.monitors = MONITOR_DEFINITIONS.map((d) => new Monitor(d, dir, hooks));
+    this.syncOnDemandProbes();
   }
 
   /** The pin dir when it is usable and no other helper holds it; else null, and why is logged. */
@@ -131,9 +136,9 @@ export class MonitorSet {
       const map = new BpfMap('WATCHED_UIDS', check(`open pinned ${pin}`, bpf.objGet(pin) as number), 4, watchedAccount.size);
       for (let uid = 0; uid < MAX_UID; uid++) {
         const value = map.lookup(u32Key(uid));
-        if (value && value.readUInt32LE(watchedAccount.offsetOf('flags')) & AccountFlag.WATCHED) {
-          this.adoptedWatches.add(uid);
-        }
+        const flags = value ? value.readUInt32LE(watchedAccount.offsetOf('flags')) : 0;
+        if (flags & AccountFlag.WATCHED) this.adoptedWatches.add(uid);
+        if (flags & AccountFlag.WATCHED && flags & AccountFlag.COUNT_ALLOCATIONS) this.countingUids.add(uid);
       }
       this.options.log.info(`took over WATCHED_UIDS from the previous helper (${this.adoptedWatches.size} accounts)`);
       return map;
@@ -228,17 +233,30 @@ export class MonitorSet {
     }
     const value = writeStruct(watchedAccount, {
       profile_id: account.profileId,
-      flags: AccountFlag.WATCHED | (account.execDenied ? AccountFlag.EXEC_DENIED : 0),
+      flags:
+        AccountFlag.WATCHED |
+        (account.execDenied ? AccountFlag.EXEC_DENIED : 0) |
+        (account.countAllocations ? AccountFlag.COUNT_ALLOCATIONS : 0),
       max_process_memory_bytes: BigInt(Math.max(0, Math.floor(account.maxProcessMemoryBytes))),
     });
     this.watchedUids.update(u32Key(uid), value);
     this.adoptedWatches.delete(uid);
+    if (account.countAllocations) this.countingUids.add(uid);
+    else this.countingUids.delete(uid);
+    this.syncOnDemandProbes();
   }
 
   unwatch(uid: number): void {
     if (uid < 0 || uid >= MAX_UID) return;
     this.watchedUids.update(u32Key(uid), Buffer.alloc(watchedAccount.size));
     this.adoptedWatches.delete(uid);
+    this.countingUids.delete(uid);
+    this.syncOnDemandProbes();
+  }
+
+  /** Probes that only allocation limits need are attached while some watched account has one. */
+  private syncOnDemandProbes(): void {
+    for (const m of this.monitors) m.setOnDemandWanted(this.countingUids.size > 0);
   }
 
   watchedAccount(uid: number): WatchedAccount | null {
@@ -250,6 +268,7 @@ export class MonitorSet {
       profileId: raw.profile_id as number,
       maxProcessMemoryBytes: raw.max_process_memory_bytes as number,
       execDenied: ((raw.flags as number) & AccountFlag.EXEC_DENIED) !== 0,
+      countAllocations: ((raw.flags as number) & AccountFlag.COUNT_ALLOCATIONS) !== 0,
     };
   }
 

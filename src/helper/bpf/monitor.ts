@@ -31,6 +31,10 @@ interface ProgramState {
   name: string;
   attachment: string;
   link: unknown;
+  /** libbpf's program, once loaded; null when not loaded here (its tracepoint is missing, or its link adopted). */
+  prog: unknown;
+  /** In the definition's onDemand list: attached only while wanted. */
+  onDemand: boolean;
 }
 
 export class MonitorLoadError extends Error {
@@ -50,6 +54,8 @@ export class Monitor {
   /** Maps and links taken over from a previous helper at the last load (none when loaded fresh). */
   adopted = { maps: [] as string[], links: 0 };
   private lastRate = { timeMs: 0, records: 0, eventsPerSecond: 0 };
+  /** Whether the definition's onDemand programs should be attached (MonitorSet keeps it current). */
+  private onDemandWanted = false;
 
   constructor(
     readonly definition: MonitorDefinition,
@@ -85,13 +91,14 @@ export class Monitor {
       this.hooks.log.error(`${this.definition.name} failed: ${this.reasons.join('; ')}`);
       return this.status();
     }
+    this.state = this.attachedState();
     const attached = this.programs.filter((p) => p.link).length;
-    this.state = attached === 0 ? 'failed' : attached < this.programs.length ? 'degraded' : 'ok';
     if (this.state === 'failed') this.unload();
     const adoption = this.adopted.maps.length
       ? ` (taken over from the previous helper: ${this.adopted.links} links, ${this.adopted.maps.length} maps)`
       : '';
-    const summary = `${this.definition.name}: ${this.state}, ${attached}/${this.programs.length} probes${adoption}`;
+    const idle = this.idlePrograms() ? ` (${this.idlePrograms()} idle)` : '';
+    const summary = `${this.definition.name}: ${this.state}, ${attached}/${this.programs.length} probes${idle}${adoption}`;
     if (this.reasons.length) this.hooks.log.warn(`${summary} (${this.reasons.join('; ')})`);
     else this.hooks.log.info(summary);
     return this.status();
@@ -118,7 +125,8 @@ export class Monitor {
         skipped.add(prog);
       }
       if (link) this.adopted.links++;
-      this.programs.push({ name, attachment: describeAttachment(attachment), link });
+      const onDemand = this.definition.onDemand?.programs.includes(name) ?? false;
+      this.programs.push({ name, attachment: describeAttachment(attachment), link, prog: null, onDemand });
     }
 
     const watched = checkPointer('find WATCHED_UIDS', bpf.objectFindMapByName(this.object, 'WATCHED_UIDS'));
@@ -131,13 +139,11 @@ export class Monitor {
     for (let prog = bpf.objectNextProgram(this.object, null); prog; prog = bpf.objectNextProgram(this.object, prog)) {
       const state = this.programs[index++]!;
       if (skipped.has(prog)) continue;
-      try {
-        state.link = checkPointer(`attach ${state.name} to ${state.attachment}`, bpf.programAttach(prog));
-        this.pinLink(state);
-      } catch (error) {
-        this.reasons.push(error instanceof LibbpfError ? error.message : String(error));
-      }
+      state.prog = prog;
+      if (!state.onDemand || this.onDemandWanted) this.attach(state);
     }
+    // A previous helper's on-demand links that nobody needs any more.
+    for (const state of this.programs) if (state.onDemand && !this.onDemandWanted && state.link) this.detach(state);
 
     this.stats = this.mapByName('MONITOR_STATS', true);
     if (this.definition.aggregate) this.aggregate = this.mapByName(this.definition.aggregate.mapName);
@@ -150,6 +156,45 @@ export class Monitor {
     );
     // Counters carried over were already reported by the previous helper: count from here, not from zero.
     if (this.adopted.maps.length) this.primeAggregates();
+  }
+
+  private attach(state: ProgramState): void {
+    try {
+      state.link = checkPointer(`attach ${state.name} to ${state.attachment}`, bpf.programAttach(state.prog));
+      this.pinLink(state);
+    } catch (error) {
+      this.reasons.push(error instanceof LibbpfError ? error.message : String(error));
+    }
+  }
+
+  private detach(state: ProgramState): void {
+    this.pins?.unpinLink(state.name);
+    ObjectPins.releaseLink(state.link, false);
+    state.link = null;
+  }
+
+  /** ok when every program that should run does (idle on-demand ones need not), failed when none does. */
+  private attachedState(): MonitorStatus['state'] {
+    const attached = this.programs.filter((p) => p.link).length;
+    const expected = this.programs.filter((p) => !p.onDemand || this.onDemandWanted).length;
+    return attached === 0 ? 'failed' : attached < expected ? 'degraded' : 'ok';
+  }
+
+  /**
+   * Attaches or detaches the definition's onDemand programs. A program that could not be loaded here (its
+   * tracepoint is missing) stays off; its reason is already in the status.
+   */
+  setOnDemandWanted(wanted: boolean): void {
+    if (wanted === this.onDemandWanted) return;
+    this.onDemandWanted = wanted;
+    const programs = this.programs.filter((p) => p.onDemand);
+    if (!this.loaded || !programs.length) return;
+    for (const state of programs) {
+      if (wanted && !state.link && state.prog) this.attach(state);
+      else if (!wanted && state.link) this.detach(state);
+    }
+    if (this.state === 'ok' || this.state === 'degraded') this.state = this.attachedState();
+    this.hooks.log.info(`${this.definition.name}: ${wanted ? 'attached' : 'detached'} ${programs.map((p) => p.name).join(', ')}`);
   }
 
   private pinMaps(): void {
@@ -269,11 +314,18 @@ export class Monitor {
       reasons: [...this.reasons],
       probesAttached: this.programs.filter((p) => p.link).length,
       probesTotal: this.programs.length,
+      probesIdle: this.idlePrograms(),
+      idleNote: this.idlePrograms() ? (this.definition.onDemand?.idleNote ?? null) : null,
       recordsSubmitted: submitted,
       recordsDropped: this.stats?.sumPerCpuU64(MonitorStat.RECORDS_DROPPED) ?? 0,
       aggregateMapFull: this.stats?.sumPerCpuU64(MonitorStat.AGGREGATE_FULL) ?? 0,
       eventsPerSecond: Math.round(this.lastRate.eventsPerSecond * 10) / 10,
     };
+  }
+
+  /** On-demand programs left detached because nothing needs them (not a fault). */
+  private idlePrograms(): number {
+    return this.loaded && !this.onDemandWanted ? this.programs.filter((p) => p.onDemand && !p.link).length : 0;
   }
 
   /** Reads one MONITOR_STATS slot, summed over CPUs. */

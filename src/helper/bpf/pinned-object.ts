@@ -89,6 +89,11 @@ export class ObjectPins {
     check(`pin link of ${program}`, bpf.linkPin(link, path.join(this.dir, `link_${program}`)) as number);
   }
 
+  /** Removes a link's pin, so destroying the link detaches its program. */
+  unpinLink(program: string): void {
+    unpin(path.join(this.dir, `link_${program}`));
+  }
+
   /**
    * Lets go of a link. keepPinned: the program stays attached through its pin. bpf_link__destroy would stop a
    * tracepoint's perf event (PERF_EVENT_IOC_DISABLE) even though the link lives on, so the link is disconnected

@@ -35,7 +35,12 @@ export function watchedAccountFromLimits(
   { execDenied = false }: { execDenied?: boolean } = {},
 ): WatchedAccount {
   const memoryMb = positive(limits.memory.max_process_memory_mb);
-  return { profileId, maxProcessMemoryBytes: memoryMb === null ? 0 : mbToBytes(memoryMb), execDenied };
+  return {
+    profileId,
+    maxProcessMemoryBytes: memoryMb === null ? 0 : mbToBytes(memoryMb),
+    execDenied,
+    countAllocations: positive(limits.memory.max_allocation_mb) !== null,
+  };
 }
 
 export interface NetworkRates {

@@ -24,6 +24,8 @@ export const MonitorStatusSchema = z.object({
   reasons: z.array(z.string()),
   probesAttached: count,
   probesTotal: count,
+  probesIdle: count,
+  idleNote: z.string().nullable(),
   recordsSubmitted: num,
   recordsDropped: num,
   aggregateMapFull: num,

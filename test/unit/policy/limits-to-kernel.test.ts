@@ -26,17 +26,19 @@ describe('limits to kernel units', () => {
     expect(msToNs(2.5)).toBe(2_500_000);
   });
 
-  it('turns max_process_memory_mb into the watched account memory limit in bytes', () => {
+  it('turns max_process_memory_mb into the watched account memory limit in bytes, and max_allocation_mb into counting', () => {
     const memory = { max_allocation_mb: 50, max_process_memory_mb: 200 };
     expect(watchedAccountFromLimits(3, limits({ memory }))).toEqual({
       profileId: 3,
       maxProcessMemoryBytes: 200_000_000,
       execDenied: false,
+      countAllocations: true,
     });
     expect(watchedAccountFromLimits(3, NO_LIMITS, { execDenied: true })).toEqual({
       profileId: 3,
       maxProcessMemoryBytes: 0,
       execDenied: true,
+      countAllocations: false,
     });
   });
 
@@ -44,6 +46,8 @@ describe('limits to kernel units', () => {
     for (const bad of [null, 0, -5, Number.NaN, Number.POSITIVE_INFINITY]) {
       const memory = { max_allocation_mb: null, max_process_memory_mb: bad };
       expect(watchedAccountFromLimits(1, limits({ memory })).maxProcessMemoryBytes).toBe(0);
+      const allocation = { max_allocation_mb: bad, max_process_memory_mb: null };
+      expect(watchedAccountFromLimits(1, limits({ memory: allocation })).countAllocations).toBe(false);
       const network = { max_upload_mbps: bad, max_download_mbps: bad };
       expect(networkRatesFromLimits(limits({ network }))).toEqual({ uploadBytesPerSecond: null, downloadBytesPerSecond: null });
     }

@@ -143,6 +143,8 @@ describe('dashboard', () => {
       reasons: ['no kmalloc tracepoint'],
       probesAttached: 2,
       probesTotal: 3,
+      probesIdle: 0,
+      idleNote: null,
       recordsSubmitted: 10,
       recordsDropped: 12,
       aggregateMapFull: 0,

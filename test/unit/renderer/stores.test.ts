@@ -175,6 +175,8 @@ describe('monitors store', () => {
     reasons: state === 'degraded' ? ['kernel lacks tracepoint sock:sock_send_length'] : [],
     probesAttached: 3,
     probesTotal: 4,
+    probesIdle: 0,
+    idleNote: null,
     recordsSubmitted: 10,
     recordsDropped: 0,
     aggregateMapFull: 0,

@@ -263,6 +263,8 @@ describe('monitors', () => {
     reasons,
     probesAttached: 4,
     probesTotal: 5,
+    probesIdle: 0,
+    idleNote: null,
     recordsSubmitted: 1000,
     recordsDropped: 0,
     aggregateMapFull: 0,
@@ -290,6 +292,16 @@ describe('monitors', () => {
     await get(w, 'monitor-disk-io-monitor').get('button').trigger('click');
     await flush();
     expect(dots.callsOf('monitors.enable')).toEqual([{ name: 'disk-io-monitor' }]);
+  });
+
+  it('says which probes are idle by design, apart from faults', async () => {
+    const idleNote = 'kernel-allocation counters attach while a profile has a kernel-allocation limit';
+    dots.on('monitors.list', () => [{ ...monitor('memory-monitor', 'ok'), probesAttached: 5, probesTotal: 9, probesIdle: 4, idleNote }]);
+    const w = await mountApp('#/monitors');
+    const memory = get(w, 'monitor-memory-monitor');
+    expect(memory.text()).toContain('5 / 9 (4 idle)');
+    expect(memory.text()).toContain(idleNote);
+    expect(memory.find('.reasons').exists()).toBe(false);
   });
 
   it('applies monitor pushes', async () => {
