@@ -37,7 +37,7 @@ export const LIMIT_COMMANDS = {
   },
   'set-allocation-limit': {
     quantity: 'size',
-    summary: 'kernel memory one process may allocate per sample interval before an alert',
+    summary: 'kernel memory one process may allocate per sample interval before an alert (counted only while set)',
     example: '200MB',
     fields: [{ group: 'memory', field: 'max_allocation_mb' }],
   },

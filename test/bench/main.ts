@@ -7,7 +7,7 @@ import path from 'node:path';
 import { createTestAccount, removeTestAccount, type TestAccount } from '../support/accounts.js';
 import { BPF_OBJECT_DIR } from '../support/kernel.js';
 import { runComparison } from './compare.js';
-import { HELPER_CLI } from './helper-process.js';
+import { BENCH_PROFILE, HELPER_CLI } from './helper-process.js';
 import { summariseCpuProfiles } from './cpu-profile.js';
 import { runMicroBenchmark } from './micro.js';
 import { USAGE, UsageError, parseBenchArgs, type BenchOptions } from './options.js';
@@ -179,6 +179,10 @@ async function run(options: BenchOptions): Promise<number> {
       for (const name of createdAccounts) removeTestAccount(name);
     }
     if (cpuProfileDir) report.helperCpuProfile = summariseCpuProfiles(cpuProfileDir);
+    report.notes.push(
+      `The ${BENCH_PROFILE} profile sets no limits: the memory monitor's allocation probes stay idle, as for any child ` +
+        'without a kernel-allocation limit (docs/PERFORMANCE.md says what they cost when attached).',
+    );
     if (options.profile) {
       report.notes.push(
         '--profile: kernel.bpf_stats_enabled=1 adds two clock reads to every program run and V8\'s CPU profiler costs ' +

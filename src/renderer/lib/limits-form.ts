@@ -63,7 +63,9 @@ export const LIMIT_FIELDS: readonly LimitField[] = [
     quantity: 'size',
     storedUnit: 'MB',
     example: '100MB',
-    meaning: 'Kernel allocations (kmalloc + page allocations, net of frees) of one process per sample interval.',
+    meaning:
+      'Kernel allocations (kmalloc + page allocations, net of frees) of one process per sample interval. ' +
+      'Counted only while a profile sets this limit: the counting runs on every allocation of the computer.',
     effect: 'Raises an alert; nothing is stopped.',
     max: LIMIT_MAXIMA.memoryMb,
   },
