@@ -40,7 +40,7 @@ describe.skipIf(!kernelTestsEnabled())('allocation probes across helper restarts
     removePins(pinDir);
   });
 
-  it('pins them only while a watched account counts allocations; a successor adopts, then detaches them', async () => {
+  it('pins them only while a watched account counts allocations; a successor adopts, detaches, reattaches them', async () => {
     const first = startHelper();
     expect(allocationPins()).toEqual([]);
     first.watch(CHILD_UID, { profileId: 1, maxProcessMemoryBytes: 0, execDenied: false, countAllocations: true });
@@ -62,6 +62,11 @@ describe.skipIf(!kernelTestsEnabled())('allocation probes across helper restarts
     expect(memoryStatus()).toMatchObject({ state: 'ok', probesIdle: 4, idleNote: expect.stringMatching(/allocation/) });
     expect(allocationPins()).toEqual([]);
     expect(pinnedProgramIds(pinDir)).toHaveLength(allocationPrograms - 4);
+
+    // A limit set again attaches them again, though this helper took them over instead of loading them.
+    second.watch(CHILD_UID, { profileId: 1, maxProcessMemoryBytes: 0, execDenied: false, countAllocations: true });
+    expect(memoryStatus()).toMatchObject({ state: 'ok', probesIdle: 0 });
+    expect(allocationPins()).toHaveLength(4);
     second.close();
     set = null;
     // The kernel frees a detached program after an RCU grace period, not at once.

@@ -31,7 +31,7 @@ interface ProgramState {
   name: string;
   attachment: string;
   link: unknown;
-  /** libbpf's program, once loaded; null when not loaded here (its tracepoint is missing, or its link adopted). */
+  /** libbpf's program, once loaded; null when not loaded here (its tracepoint is missing, or its link adopted and it is not on demand). */
   prog: unknown;
   /** In the definition's onDemand list: attached only while wanted. */
   onDemand: boolean;
@@ -113,19 +113,20 @@ export class Monitor {
     this.pins = this.hooks.pinRoot ? new ObjectPins(this.hooks.pinRoot, file, SHARED_MAPS) : null;
 
     // A program whose link a previous helper of this build left pinned is not loaded again: its link is adopted.
+    // An on-demand one is loaded all the same, to attach it again after it was detached.
     const skipped = new Set<unknown>();
     for (let prog = bpf.objectNextProgram(this.object, null); prog; prog = bpf.objectNextProgram(this.object, prog)) {
       const name = bpf.programName(prog) as string;
       const attachment = parseSection(bpf.programSectionName(prog) as string);
+      const onDemand = this.definition.onDemand?.programs.includes(name) ?? false;
       const link = this.pins?.openLink(name) ?? null;
       const missing = link ? null : unavailableReason(attachment);
       if (missing) this.reasons.push(`${missing}; ${name} disabled`);
-      if (link || missing) {
+      if (missing || (link && !onDemand)) {
         bpf.programSetAutoload(prog, false);
         skipped.add(prog);
       }
       if (link) this.adopted.links++;
-      const onDemand = this.definition.onDemand?.programs.includes(name) ?? false;
       this.programs.push({ name, attachment: describeAttachment(attachment), link, prog: null, onDemand });
     }
 
@@ -140,7 +141,7 @@ export class Monitor {
       const state = this.programs[index++]!;
       if (skipped.has(prog)) continue;
       state.prog = prog;
-      if (!state.onDemand || this.onDemandWanted) this.attach(state);
+      if (!state.link && (!state.onDemand || this.onDemandWanted)) this.attach(state);
     }
     // A previous helper's on-demand links that nobody needs any more.
     for (const state of this.programs) if (state.onDemand && !this.onDemandWanted && state.link) this.detach(state);
