@@ -46,7 +46,7 @@ export const MONITOR_DEFINITIONS: readonly MonitorDefinition[] = [
     maps: ['MEM_STATS', 'ALLOC_SIZES'],
     onDemand: {
       programs: ['handle_kmalloc', 'handle_kfree', 'handle_pg_alloc', 'handle_pg_free'],
-      idleNote: 'kernel-allocation counters (kmalloc, kfree, page alloc/free) attach while a profile has a kernel-allocation limit',
+      idleNote: 'the allocation counters (kmalloc, kfree, pages) attach while a profile has a kernel-allocation limit',
     },
   },
   {
