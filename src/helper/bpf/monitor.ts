@@ -164,7 +164,9 @@ export class Monitor {
       state.link = checkPointer(`attach ${state.name} to ${state.attachment}`, bpf.programAttach(state.prog));
       this.pinLink(state);
     } catch (error) {
-      this.reasons.push(error instanceof LibbpfError ? error.message : String(error));
+      // An on-demand program may fail again at each limit change: say it once.
+      const reason = error instanceof LibbpfError ? error.message : String(error);
+      if (!this.reasons.includes(reason)) this.reasons.push(reason);
     }
   }
 
